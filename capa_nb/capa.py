@@ -5,11 +5,11 @@
 # %% auto #0
 __all__ = ['contract', 'numerical_jacobian', 'Capa', 'check_capa', 'test_raises', 'plot_jacobian']
 
-# %% ../nbs/00_capa.ipynb #c6157ae0
+# %% ../nbs/00_capa.ipynb #c9a63d91
 import copy, functools, numbers, operator
 import numpy as np
 
-# %% ../nbs/00_capa.ipynb #44a18964
+# %% ../nbs/00_capa.ipynb #652415e3
 def contract(dE_dy, # dE/dy, with the shape of y
              dy_dx, # dy/dx, with shape `(*y.shape, *x.shape)`
             ) -> np.ndarray: # dE/dx, with the shape of x
@@ -19,7 +19,7 @@ def contract(dE_dy, # dE/dy, with the shape of y
         raise ValueError(f"contract: dE/dy has shape {g.shape}, so dy/dx must start with {g.shape}; got {J.shape}")
     return (g.reshape(-1) @ J.reshape(g.size, -1)).reshape(J.shape[g.ndim:])
 
-# %% ../nbs/00_capa.ipynb #1bfcb0f0
+# %% ../nbs/00_capa.ipynb #4590fd98
 def numerical_jacobian(f, # a function of one array that returns an array
                        x, # the point at which dy/dx is taken
                        eps=1e-6, # the step ε of the central difference
@@ -39,7 +39,7 @@ def numerical_jacobian(f, # a function of one array that returns an array
         Jflat[:, i] = (yp - ym).reshape(-1) / (xp - xm)  # xp - xm: the step actually taken, after rounding
     return J
 
-# %% ../nbs/00_capa.ipynb #7e57e14f
+# %% ../nbs/00_capa.ipynb #2602ee30
 def _as_shape(shape, who, what='shape'):
     "`shape` as a tuple of ints ≥ 1 (an int is a 1-tuple); `None` stays `None`."
     if shape is None: return None
@@ -62,7 +62,7 @@ def _check_dt(dt, who):
         raise ValueError(f"{who}: dt must be a finite real number, got {dt!r}")
     return float(dt)
 
-# %% ../nbs/00_capa.ipynb #40ec8a3b
+# %% ../nbs/00_capa.ipynb #241ce198
 def _entry_point(cls, name, math):
     "The public, checked `Capa.<name>` for `cls`, documented with the docstring of the subclass's `math`."
     public = getattr(Capa, name)
@@ -80,7 +80,7 @@ def _finishing(init):
         Capa._finish_init(self)
     return __init__
 
-# %% ../nbs/00_capa.ipynb #7001ceaa
+# %% ../nbs/00_capa.ipynb #5a816191
 class Capa:
     "A layer y = l(x, θ): the subclass writes the math, this class does the bookkeeping."
     _math = ('forward', 'backward', 'jacobian', 'param_jacobian')
@@ -246,14 +246,18 @@ class Capa:
     # ---- the default math: what a subclass that writes only forward gets --------------------------
     def _forward(self, x): raise NotImplementedError(f"{type(self).__name__} must define forward(self, x)")
 
+    def _probe(self):
+        "A throwaway shallow copy: evaluating its math leaves this capa's cached state (input, masks, buffers) alone."
+        return copy.copy(self)
+
     def _jacobian(self, x):
-        "dy/dx by finite differences of the forward math, on a shallow copy so the capa's own cache stays put."
-        probe = copy.copy(self)
+        "dy/dx by finite differences of the forward math, on a probe so the capa's own cache stays put."
+        probe = self._probe()
         return numerical_jacobian(lambda v: probe._forward(v[None])[0], x)
 
     def _param_jacobian(self, x, name):
         "dy/dθ by finite differences, θ swapped into a copy of the params dict (the capa's own is untouched)."
-        probe = copy.copy(self)
+        probe = self._probe()
         probe.params = dict(self.params)
         def f(theta):
             probe.params[name] = theta
@@ -288,7 +292,7 @@ class Capa:
                 if isinstance(v, np.ndarray) and v.dtype.kind == 'f': st[k] = v.astype(dtype)
         self.input = None
 
-# %% ../nbs/00_capa.ipynb #1deb6b0d
+# %% ../nbs/00_capa.ipynb #b932500e
 def _rel_err(a, b, atol):
     "max|a − b| / (atol + max|b|): the error `check_capa` reports."
     a, b = np.asarray(a, np.float64), np.asarray(b, np.float64)
@@ -301,15 +305,16 @@ def _jacobian_gradients(c, xb, gb):
     return res
 
 def _numeric_gradients(c, xb, gb):
-    "dE/dx and every dE/dθ by central differences of E = Σ g·forward(x), on a shallow copy of `c`."
-    probe = copy.copy(c)
+    "dE/dx and every dE/dθ by central differences of E = Σ g·forward(x); each θ of the float64 copy `c` is perturbed in place, then restored."
+    probe = c._probe()
     res = {'x': numerical_jacobian(lambda v: np.sum(gb * probe._forward(v)), xb)}
-    for k in c.params:
-        probe.params = dict(c.params)
-        def E(theta, k=k):
-            probe.params[k] = theta
+    for k, p in c.params.items():
+        p0 = p.copy()
+        def E(theta, p=p):
+            np.copyto(p, theta)
             return np.sum(gb * probe._forward(xb))
-        res[k] = numerical_jacobian(E, c.params[k])
+        try: res[k] = numerical_jacobian(E, p0)
+        finally: np.copyto(p, p0)
     return res
 
 def _own_dtype_gradients(capa, x, g, dtype):
@@ -334,7 +339,7 @@ def _error_table(errors, tols):
     lines += [f'{n:<{w}}' + ''.join(f'{cell(n, c):>32}' for c in cols) for n in errors]
     return '\n'.join(lines + ['(error / tolerance; ✗ marks a failure)'])
 
-# %% ../nbs/00_capa.ipynb #16747f22
+# %% ../nbs/00_capa.ipynb #b31bf308
 def check_capa(capa, # the capa to check; it is never changed
                x=None, # one sample or a batch; `None`: a random batch of 2 samples
                rtol=1e-6, # the largest error allowed, max|a − b| / (atol + max|b|)
@@ -371,7 +376,7 @@ def check_capa(capa, # the capa to check; it is never changed
         raise AssertionError(f"check_capa failed for {capa!r}:\n{_error_table(errors, tols)}")
     return errors
 
-# %% ../nbs/00_capa.ipynb #8c3ba8b3
+# %% ../nbs/00_capa.ipynb #90ad6fdd
 def test_raises(exc, # the exception class expected
                 f, # a function of no arguments that should raise it
                 *contains): # strings the message must contain
@@ -384,7 +389,7 @@ def test_raises(exc, # the exception class expected
     except Exception as e: raise AssertionError(f"expected {exc.__name__}, got {type(e).__name__}: {e}") from e
     raise AssertionError(f"expected {exc.__name__}, but nothing was raised")
 
-# %% ../nbs/00_capa.ipynb #12856d6e
+# %% ../nbs/00_capa.ipynb #104fc6ef
 def _index_labels(shape):
     "Tick labels for the elements of an array of `shape`, in C order: '3' or '1,2'."
     return [','.join(map(str, i)) for i in np.ndindex(shape)]
