@@ -5,11 +5,11 @@
 # %% auto #0
 __all__ = ['contract', 'numerical_jacobian', 'Capa', 'check_capa', 'test_raises', 'plot_jacobian']
 
-# %% ../nbs/00_capa.ipynb #c9a63d91
-import copy, functools, numbers, operator
+# %% ../nbs/00_capa.ipynb #b7ddac84
+import copy, functools, inspect, numbers, operator
 import numpy as np
 
-# %% ../nbs/00_capa.ipynb #652415e3
+# %% ../nbs/00_capa.ipynb #0d790161
 def contract(dE_dy, # dE/dy, with the shape of y
              dy_dx, # dy/dx, with shape `(*y.shape, *x.shape)`
             ) -> np.ndarray: # dE/dx, with the shape of x
@@ -19,7 +19,7 @@ def contract(dE_dy, # dE/dy, with the shape of y
         raise ValueError(f"contract: dE/dy has shape {g.shape}, so dy/dx must start with {g.shape}; got {J.shape}")
     return (g.reshape(-1) @ J.reshape(g.size, -1)).reshape(J.shape[g.ndim:])
 
-# %% ../nbs/00_capa.ipynb #4590fd98
+# %% ../nbs/00_capa.ipynb #0f2ccb5c
 def numerical_jacobian(f, # a function of one array that returns an array
                        x, # the point at which dy/dx is taken
                        eps=1e-6, # the step ε of the central difference
@@ -39,12 +39,14 @@ def numerical_jacobian(f, # a function of one array that returns an array
         Jflat[:, i] = (yp - ym).reshape(-1) / (xp - xm)  # xp - xm: the step actually taken, after rounding
     return J
 
-# %% ../nbs/00_capa.ipynb #2602ee30
+# %% ../nbs/00_capa.ipynb #e92bfd9a
 def _as_shape(shape, who, what='shape'):
     "`shape` as a tuple of ints ≥ 1 (an int is a 1-tuple); `None` stays `None`."
     if shape is None: return None
     if isinstance(shape, numbers.Integral): shape = (shape,)
-    try: shape = tuple(operator.index(s) for s in shape)
+    try:
+        if isinstance(shape, (str, bytes)) or any(isinstance(s, (bool, np.bool_)) for s in shape): raise TypeError
+        shape = tuple(operator.index(s) for s in shape)
     except TypeError: raise ValueError(f"{who}: {what} must be an int or a tuple of ints, got {shape!r}") from None
     if any(s < 1 for s in shape): raise ValueError(f"{who}: every size in {what} must be ≥ 1, got {shape}")
     return shape
@@ -62,12 +64,14 @@ def _check_dt(dt, who):
         raise ValueError(f"{who}: dt must be a finite real number, got {dt!r}")
     return float(dt)
 
-# %% ../nbs/00_capa.ipynb #241ce198
+# %% ../nbs/00_capa.ipynb #282355bf
 def _entry_point(cls, name, math):
     "The public, checked `Capa.<name>` for `cls`, documented with the docstring of the subclass's `math`."
     public = getattr(Capa, name)
     @functools.wraps(public)
     def entry(self, *args, **kwargs): return public(self, *args, **kwargs)
+    del entry.__wrapped__  # else show_doc follows it back to Capa's method
+    entry.__signature__ = inspect.signature(public)
     entry.__doc__ = math.__doc__ or public.__doc__
     entry.__qualname__, entry.__module__ = f"{cls.__qualname__}.{name}", cls.__module__
     return entry
@@ -80,7 +84,7 @@ def _finishing(init):
         Capa._finish_init(self)
     return __init__
 
-# %% ../nbs/00_capa.ipynb #5a816191
+# %% ../nbs/00_capa.ipynb #0f8a5385
 class Capa:
     "A layer y = l(x, θ): the subclass writes the math, this class does the bookkeeping."
     _math = ('forward', 'backward', 'jacobian', 'param_jacobian')
@@ -109,12 +113,17 @@ class Capa:
 
     def _build(self, input_shape):
         "Fix the per-sample input shape and, unless it was given, the output shape that follows from it."
-        self.input_shape = _as_shape(input_shape, type(self).__name__, 'input_shape')
-        if self.output_shape is None: self.output_shape = self.output_shape_for(self.input_shape)
+        input_shape = _as_shape(input_shape, type(self).__name__, 'input_shape')
+        if self.output_shape is None: self.output_shape = self.output_shape_for(input_shape)  # may refuse the shape
+        self.input_shape = input_shape
+
+    def _unbuild(self, output_shape=None):
+        "Undo `_build`: shape-free again, with the output shape it had before."
+        self.input_shape, self.output_shape = None, output_shape
 
     def _finish_init(self):
         "Check what a subclass's `__init__` left: `super().__init__` called, float parameters, a gradient for each."
-        if 'optimizer_state' not in vars(self):  # set only by Capa.__init__
+        if '_single' not in vars(self):  # set only by Capa.__init__
             raise TypeError(f"{type(self).__name__}.__init__ must call super().__init__(input_shape, output_shape)")
         dtypes = set()
         for k, p in self.params.items():
@@ -202,7 +211,7 @@ class Capa:
         if y.shape != (len(x), *self.output_shape):
             raise RuntimeError(f"{self!r}: forward returned shape {y.shape} for a batch of {len(x)}; "
                                f"expected {(len(x), *self.output_shape)}")
-        self.input = x  # cached only once the forward has succeeded
+        self.input, self._single = x, False  # cached only once the forward has succeeded; `forward` marks a single sample
         return y if y.dtype == x.dtype else y.astype(x.dtype)
 
     def _run_backward(self, g, dt):
@@ -292,7 +301,7 @@ class Capa:
                 if isinstance(v, np.ndarray) and v.dtype.kind == 'f': st[k] = v.astype(dtype)
         self.input = None
 
-# %% ../nbs/00_capa.ipynb #b932500e
+# %% ../nbs/00_capa.ipynb #df0b6f51
 def _rel_err(a, b, atol):
     "max|a − b| / (atol + max|b|): the error `check_capa` reports."
     a, b = np.asarray(a, np.float64), np.asarray(b, np.float64)
@@ -339,7 +348,7 @@ def _error_table(errors, tols):
     lines += [f'{n:<{w}}' + ''.join(f'{cell(n, c):>32}' for c in cols) for n in errors]
     return '\n'.join(lines + ['(error / tolerance; ✗ marks a failure)'])
 
-# %% ../nbs/00_capa.ipynb #b31bf308
+# %% ../nbs/00_capa.ipynb #c468446c
 def check_capa(capa, # the capa to check; it is never changed
                x=None, # one sample or a batch; `None`: a random batch of 2 samples
                rtol=1e-6, # the largest error allowed, max|a − b| / (atol + max|b|)
@@ -376,7 +385,7 @@ def check_capa(capa, # the capa to check; it is never changed
         raise AssertionError(f"check_capa failed for {capa!r}:\n{_error_table(errors, tols)}")
     return errors
 
-# %% ../nbs/00_capa.ipynb #90ad6fdd
+# %% ../nbs/00_capa.ipynb #ec24c226
 def test_raises(exc, # the exception class expected
                 f, # a function of no arguments that should raise it
                 *contains): # strings the message must contain
@@ -389,7 +398,7 @@ def test_raises(exc, # the exception class expected
     except Exception as e: raise AssertionError(f"expected {exc.__name__}, got {type(e).__name__}: {e}") from e
     raise AssertionError(f"expected {exc.__name__}, but nothing was raised")
 
-# %% ../nbs/00_capa.ipynb #104fc6ef
+# %% ../nbs/00_capa.ipynb #c97d4250
 def _index_labels(shape):
     "Tick labels for the elements of an array of `shape`, in C order: '3' or '1,2'."
     return [','.join(map(str, i)) for i in np.ndindex(shape)]
