@@ -5,7 +5,15 @@
 # %% auto #0
 __all__ = []
 
-# %% ../nbs/index.ipynb #18a61cc5
-from . import capa as _capa
+# %% ../nbs/index.ipynb #d878b9a8
+from . import capa, dense, activations, losses, shape, sequential, optim, training, io
 from .capa import *
-__all__ = [*_capa.__all__]
+from .dense import *
+from .activations import *
+from .losses import *
+from .shape import *
+from .sequential import *
+from .optim import *
+from .training import *
+from .io import *
+__all__ = [n for m in (capa, dense, activations, losses, shape, sequential, optim, training, io) for n in m.__all__]
