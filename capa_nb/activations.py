@@ -5,12 +5,12 @@
 # %% auto #0
 __all__ = ['Sigmoid', 'Tanh', 'ReLU', 'LeakyReLU', 'Softmax']
 
-# %% ../nbs/02_activations.ipynb #12c13df2
+# %% ../nbs/02_activations.ipynb #7444bf3a
 import numbers
 import numpy as np
 from .capa import Capa, _as_shape
 
-# %% ../nbs/02_activations.ipynb #3f7cfc6e
+# %% ../nbs/02_activations.ipynb #df29f890
 class _Activation(Capa):
     "A parameter-free capa y = f(x) with y shaped like x; the subclass gives `f` and the backward math."
     def __init__(self,
@@ -34,11 +34,11 @@ class _Activation(Capa):
         shape = [] if self.input_shape is None else [f"shape={self.input_shape}"]
         return f"{type(self).__name__}({', '.join(self._args() + shape)})"
 
-# %% ../nbs/02_activations.ipynb #eadf369e
+# %% ../nbs/02_activations.ipynb #16753578
 class _Elementwise(_Activation):
     "An elementwise activation y_I = f(x_I): the subclass gives `f` and `df`; backward is g ⊙ f'(x)."
     def df(self, x, y):
-        "f'(x) elementwise, from the input x and the output y = f(x), in x's dtype."
+        "f'(x) elementwise, from the input x and the output y = f(x): in x's dtype, or a boolean mask."
         raise NotImplementedError(f"{type(self).__name__} must define df(self, x, y)")
 
     def backward(self, grad_output):
@@ -50,7 +50,7 @@ class _Elementwise(_Activation):
         d = np.asarray(self.df(x, self.f(x)), dtype=x.dtype)
         return np.diag(d.reshape(-1)).reshape(x.shape * 2)
 
-# %% ../nbs/02_activations.ipynb #47c24b98
+# %% ../nbs/02_activations.ipynb #a75d9b7c
 class Sigmoid(_Elementwise):
     "σ(x) = 1/(1 + e^(−x)) elementwise, computed without overflow; σ' = σ(1 − σ)."
     def f(self, x):
@@ -63,7 +63,7 @@ class Sigmoid(_Elementwise):
         "σ'(x) = y (1 − y), from the output."
         return y * (1 - y)
 
-# %% ../nbs/02_activations.ipynb #e0d2256f
+# %% ../nbs/02_activations.ipynb #2ebdec66
 class Tanh(_Elementwise):
     "tanh(x) elementwise; tanh' = 1 − tanh²."
     def f(self, x):
@@ -74,16 +74,16 @@ class Tanh(_Elementwise):
         "tanh'(x) = 1 − y², from the output."
         return 1 - y * y
 
-# %% ../nbs/02_activations.ipynb #a6e040db
+# %% ../nbs/02_activations.ipynb #a389f616
 class ReLU(_Elementwise):
     "max(x, 0) elementwise; ReLU' = [x > 0], taken as 0 at x = 0 (as torch)."
     def f(self, x):
-        "x where x > 0, else 0."
-        return np.where(x > 0, x, 0)
+        "max(x, 0): x where x > 0, else 0 (nan stays nan, as in torch)."
+        return np.maximum(x, 0)
 
     def df(self, x, y):
-        "The mask [x > 0] as 1s and 0s, from the input."
-        return (x > 0).astype(x.dtype)
+        "The mask [x > 0] as booleans, from the input: multiplying by it keeps g's dtype and costs no conversion."
+        return x > 0
 
 def _check_alpha(alpha, who):
     "`alpha` as a float; `ValueError` unless it is a finite real number ≥ 0."
@@ -109,7 +109,7 @@ class LeakyReLU(_Elementwise):
         "1 where x > 0, else alpha, from the input."
         return np.where(x > 0, 1, self.alpha).astype(x.dtype)
 
-# %% ../nbs/02_activations.ipynb #4296093b
+# %% ../nbs/02_activations.ipynb #b8869f29
 def _softmax_shape(shape, who):
     "`ValueError` unless a per-sample `shape` has a last axis for softmax to run along."
     if len(shape) == 0:

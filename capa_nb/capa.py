@@ -5,11 +5,11 @@
 # %% auto #0
 __all__ = ['contract', 'numerical_jacobian', 'Capa', 'check_capa', 'test_raises', 'plot_jacobian']
 
-# %% ../nbs/00_capa.ipynb #b7ddac84
+# %% ../nbs/00_capa.ipynb #95874a9d
 import copy, functools, inspect, numbers, operator
 import numpy as np
 
-# %% ../nbs/00_capa.ipynb #0d790161
+# %% ../nbs/00_capa.ipynb #71d46b01
 def contract(dE_dy, # dE/dy, with the shape of y
              dy_dx, # dy/dx, with shape `(*y.shape, *x.shape)`
             ) -> np.ndarray: # dE/dx, with the shape of x
@@ -19,7 +19,7 @@ def contract(dE_dy, # dE/dy, with the shape of y
         raise ValueError(f"contract: dE/dy has shape {g.shape}, so dy/dx must start with {g.shape}; got {J.shape}")
     return (g.reshape(-1) @ J.reshape(g.size, -1)).reshape(J.shape[g.ndim:])
 
-# %% ../nbs/00_capa.ipynb #0f2ccb5c
+# %% ../nbs/00_capa.ipynb #1909936e
 def numerical_jacobian(f, # a function of one array that returns an array
                        x, # the point at which dy/dx is taken
                        eps=1e-6, # the step ε of the central difference
@@ -39,7 +39,7 @@ def numerical_jacobian(f, # a function of one array that returns an array
         Jflat[:, i] = (yp - ym).reshape(-1) / (xp - xm)  # xp - xm: the step actually taken, after rounding
     return J
 
-# %% ../nbs/00_capa.ipynb #e92bfd9a
+# %% ../nbs/00_capa.ipynb #b72da92c
 def _as_shape(shape, who, what='shape'):
     "`shape` as a tuple of ints ≥ 1 (an int is a 1-tuple); `None` stays `None`."
     if shape is None: return None
@@ -64,7 +64,7 @@ def _check_dt(dt, who):
         raise ValueError(f"{who}: dt must be a finite real number, got {dt!r}")
     return float(dt)
 
-# %% ../nbs/00_capa.ipynb #282355bf
+# %% ../nbs/00_capa.ipynb #fe015c9f
 def _entry_point(cls, name, math):
     "The public, checked `Capa.<name>` for `cls`, documented with the docstring of the subclass's `math`."
     public = getattr(Capa, name)
@@ -84,7 +84,7 @@ def _finishing(init):
         Capa._finish_init(self)
     return __init__
 
-# %% ../nbs/00_capa.ipynb #0f8a5385
+# %% ../nbs/00_capa.ipynb #a3683cc3
 class Capa:
     "A layer y = l(x, θ): the subclass writes the math, this class does the bookkeeping."
     _math = ('forward', 'backward', 'jacobian', 'param_jacobian')
@@ -104,6 +104,7 @@ class Capa:
                  output_shape=None): # per-sample shape of y; `None`: what `output_shape_for(input_shape)` says (the input's, by default)
         self.params, self.grads, self.optimizer_state = {}, {}, {}
         self._optimizer, self.training, self.input, self._single = None, True, None, False
+        self.needs_input_grad = True  # False while training the first capa of a network: its dE/dx is thrown away
         self.input_shape, self.output_shape = None, _as_shape(output_shape, type(self).__name__, 'output_shape')
         if input_shape is not None: self._build(input_shape)
 
@@ -205,36 +206,43 @@ class Capa:
     # ---- the runners: what Sequential calls on its members, without the public checks ----------------
     def _run_forward(self, x):
         "Forward of a batch: cast to the parameters' dtype, the math, check the output, cache the input."
-        dtype = self.dtype
-        if dtype is not None and x.dtype != dtype: x = x.astype(dtype)
-        y = np.asarray(self._forward(x))
-        if y.shape != (len(x), *self.output_shape):
+        for p in self.params.values():  # the parameters' dtype, if there are any
+            if x.dtype != p.dtype: x = x.astype(p.dtype)
+            break
+        y = self._forward(x)
+        if type(y) is not np.ndarray: y = np.asarray(y)
+        if y.shape[1:] != self.output_shape or len(y) != len(x):
             raise RuntimeError(f"{self!r}: forward returned shape {y.shape} for a batch of {len(x)}; "
                                f"expected {(len(x), *self.output_shape)}")
         self.input, self._single = x, False  # cached only once the forward has succeeded; `forward` marks a single sample
         return y if y.dtype == x.dtype else y.astype(x.dtype)
 
-    def _run_backward(self, g, dt):
+    def _run_backward(self, g, dt, need_dx=True):
         "Backward of a batch: the math (dE/dx and `grads`), checks on what it gave, then the step."
         x = self.input
         if g.dtype != x.dtype: g = g.astype(x.dtype)
-        dx = np.asarray(self._backward(g))
-        if dx.shape != x.shape:
-            raise RuntimeError(f"{self!r}: backward returned dE/dx of shape {dx.shape}; expected the input's {x.shape}")
+        self.needs_input_grad = need_dx
+        dx = self._backward(g)
+        if dx is not None and type(dx) is not np.ndarray: dx = np.asarray(dx)
+        grads = self.grads
         for k, p in self.params.items():
-            gk = self.grads[k]
+            gk = grads[k]
             if gk.shape != p.shape:
                 raise RuntimeError(f"{self!r}: grads[{k!r}] has shape {gk.shape}; expected the parameter's {p.shape}")
-            if gk.dtype != p.dtype: self.grads[k] = gk.astype(p.dtype)
+            if gk.dtype != p.dtype: grads[k] = gk.astype(p.dtype)
         if dt: self._step(dt)
+        if not need_dx: return None
+        if dx is None or dx.shape != x.shape:
+            raise RuntimeError(f"{self!r}: backward returned dE/dx of shape {np.shape(dx)}; expected the input's {x.shape}")
         return dx if dx.dtype == x.dtype else dx.astype(x.dtype)
 
     def _step(self, dt):
         "θ ← θ − dt·dE/dθ in place for every parameter (the wiki's rule), or the optimizer's step."
-        opt = self._optimizer
-        for k, p in self.params.items():
-            if opt is None: p -= dt * self.grads[k]
-            else: opt.step(p, self.grads[k], dt, self.optimizer_state.setdefault(k, {}))
+        opt, grads = self._optimizer, self.grads
+        if opt is None:
+            for k, p in self.params.items(): p -= dt * grads[k]
+        else:
+            for k, p in self.params.items(): opt.step(p, grads[k], dt, self.optimizer_state.setdefault(k, {}))
 
     def _one_sample(self, x):
         "`x` checked to be one sample and cast to the parameters' dtype."
@@ -280,6 +288,7 @@ class Capa:
             acc = np.zeros(p.shape)
             for gn, xn in zip(grad_output, x): acc += contract(gn, self._param_jacobian(xn, k))
             self.grads[k] = acc
+        if not self.needs_input_grad: return None
         dx = np.empty(x.shape)
         for n, (gn, xn) in enumerate(zip(grad_output, x)): dx[n] = contract(gn, self._jacobian(xn))
         return dx
@@ -301,7 +310,7 @@ class Capa:
                 if isinstance(v, np.ndarray) and v.dtype.kind == 'f': st[k] = v.astype(dtype)
         self.input = None
 
-# %% ../nbs/00_capa.ipynb #df0b6f51
+# %% ../nbs/00_capa.ipynb #6d38ecb2
 def _rel_err(a, b, atol):
     "max|a − b| / (atol + max|b|): the error `check_capa` reports."
     a, b = np.asarray(a, np.float64), np.asarray(b, np.float64)
@@ -348,7 +357,7 @@ def _error_table(errors, tols):
     lines += [f'{n:<{w}}' + ''.join(f'{cell(n, c):>32}' for c in cols) for n in errors]
     return '\n'.join(lines + ['(error / tolerance; ✗ marks a failure)'])
 
-# %% ../nbs/00_capa.ipynb #c468446c
+# %% ../nbs/00_capa.ipynb #cfcae431
 def check_capa(capa, # the capa to check; it is never changed
                x=None, # one sample or a batch; `None`: a random batch of 2 samples
                rtol=1e-6, # the largest error allowed, max|a − b| / (atol + max|b|)
@@ -385,7 +394,7 @@ def check_capa(capa, # the capa to check; it is never changed
         raise AssertionError(f"check_capa failed for {capa!r}:\n{_error_table(errors, tols)}")
     return errors
 
-# %% ../nbs/00_capa.ipynb #ec24c226
+# %% ../nbs/00_capa.ipynb #51eab5aa
 def test_raises(exc, # the exception class expected
                 f, # a function of no arguments that should raise it
                 *contains): # strings the message must contain
@@ -398,7 +407,7 @@ def test_raises(exc, # the exception class expected
     except Exception as e: raise AssertionError(f"expected {exc.__name__}, got {type(e).__name__}: {e}") from e
     raise AssertionError(f"expected {exc.__name__}, but nothing was raised")
 
-# %% ../nbs/00_capa.ipynb #c97d4250
+# %% ../nbs/00_capa.ipynb #427053c0
 def _index_labels(shape):
     "Tick labels for the elements of an array of `shape`, in C order: '3' or '1,2'."
     return [','.join(map(str, i)) for i in np.ndindex(shape)]

@@ -5,12 +5,12 @@
 # %% auto #0
 __all__ = ['INITS', 'init_variance', 'init_weights', 'Dense']
 
-# %% ../nbs/01_dense.ipynb #35e3f663
+# %% ../nbs/01_dense.ipynb #ba8e995f
 import math, numbers
 import numpy as np
 from .capa import Capa
 
-# %% ../nbs/01_dense.ipynb #76f6fdb9
+# %% ../nbs/01_dense.ipynb #7b7c3a1f
 INITS = ('he', 'he_normal', 'he_uniform', 'xavier', 'xavier_normal', 'xavier_uniform')
 
 def _size(n, who, what):
@@ -62,7 +62,7 @@ def init_weights(shape, # the shape of the weight array
     else: w = math.sqrt(var) * rng.standard_normal(size=shape)
     return w.astype(dtype)
 
-# %% ../nbs/01_dense.ipynb #7c09b511
+# %% ../nbs/01_dense.ipynb #eb711f48
 class Dense(Capa):
     "A fully connected capa, y = W x + b, with W of shape (n_out, n_in) as in torch.nn.Linear."
     def __init__(self,
@@ -97,4 +97,4 @@ class Dense(Capa):
         "dE/dX = G W; writes dE/dW = Gᵀ X and dE/db = Σ_n G_n into `grads` in place. G: (N, n_out), X: (N, n_in)."
         np.matmul(grad_output.T, self.input, out=self.grads['W'])
         np.sum(grad_output, axis=0, out=self.grads['b'])
-        return grad_output @ self.params['W']
+        return grad_output @ self.params['W'] if self.needs_input_grad else None

@@ -5,12 +5,12 @@
 # %% auto #0
 __all__ = ['one_hot', 'Loss', 'MSE', 'BinaryCrossEntropy', 'CrossEntropy']
 
-# %% ../nbs/03_losses.ipynb #8c0cb238
+# %% ../nbs/03_losses.ipynb #070c0872
 import numbers
 import numpy as np
 from .capa import _as_array
 
-# %% ../nbs/03_losses.ipynb #3dcc14de
+# %% ../nbs/03_losses.ipynb #5a6f6398
 def _first_bad(a, bad):
     "How many entries of `a` are flagged in `bad`, and the first of them with its index, for error messages."
     i = np.unravel_index(int(np.argmax(bad)), a.shape)
@@ -41,7 +41,7 @@ def _targets_like(y_true, p, who):
     _check_finite(t, who, 'y_true')
     return t.astype(p.dtype, copy=False)
 
-# %% ../nbs/03_losses.ipynb #289354d6
+# %% ../nbs/03_losses.ipynb #cba6f19c
 def _labels(labels, K, who):
     "Integer class labels, checked to lie in [0, K)."
     c = np.asarray(labels)
@@ -68,7 +68,7 @@ def one_hot(labels, # integer class labels, any shape, each in [0, K)
         raise ValueError(f"one_hot: K must be an int ≥ 1, got {K!r}")
     return _one_hot(labels, int(K), np.dtype(dtype), 'one_hot')
 
-# %% ../nbs/03_losses.ipynb #135d3ea2
+# %% ../nbs/03_losses.ipynb #4e10edfd
 class Loss:
     "A scalar error E(y_pred, y_true) and its gradient dE/dy_pred; a subclass writes `_value`, `_grad` and, if needed, `_checked`."
     def __call__(self,
@@ -99,13 +99,13 @@ class Loss:
         return self._value(p, t), self._grad(p, t)
     def __repr__(self): return f"{type(self).__name__}()"
 
-# %% ../nbs/03_losses.ipynb #461379ec
+# %% ../nbs/03_losses.ipynb #0965ea4a
 class MSE(Loss):
     "Mean squared error, averaged over every element: E = mean((y − t)²)."
     def _value(self, p, t): return np.mean((p - t) ** 2)
     def _grad(self, p, t): return 2 * (p - t) / p.size
 
-# %% ../nbs/03_losses.ipynb #143c4be8
+# %% ../nbs/03_losses.ipynb #f5effd87
 _LOG_FLOOR = -100                        # torch's clamp of each log in the value
 _DENOM_FLOOR = float(np.float32(1e-12))  # and of p(1 − p) in the gradient: torch's EPSILON is the C float 1e-12 (9.9999999600e-13)
 
@@ -124,7 +124,7 @@ class BinaryCrossEntropy(Loss):
 
     def _grad(self, p, t): return (p - t) / np.maximum(p * (1 - p), _DENOM_FLOOR) / p.size
 
-# %% ../nbs/03_losses.ipynb #930cd2bc
+# %% ../nbs/03_losses.ipynb #cb3986ba
 def _log_softmax(z):
     "log softmax over the last axis, computed as (z − max) − log Σ exp(z − max): no overflow, no log(0)."
     shifted = z - z.max(axis=-1, keepdims=True)
@@ -181,14 +181,12 @@ class CrossEntropy(Loss):
         with np.errstate(divide='ignore'): log_p = np.maximum(np.log(p), _LOG_FLOOR)
         return -(t * log_p).sum() / len(p)
 
-    def _grad(self, p, t, log_s=None):
-        if self.from_logits:
-            log_s = _log_softmax(p) if log_s is None else log_s
-            return (np.exp(log_s) * t.sum(axis=-1, keepdims=True) - t) / len(p)
+    def _grad(self, p, t):
+        if self.from_logits: return (np.exp(_log_softmax(p)) * t.sum(axis=-1, keepdims=True) - t) / len(p)
         return -t / np.maximum(p, _DENOM_FLOOR) / len(p)
 
     def _value_and_grad(self, p, t):
-        "E and dE/dy sharing one log-softmax, when from logits."
+        "E and dE/dy sharing one log-softmax, when from logits; the target rows are taken to sum to 1, as `_checked` made sure."
         if not self.from_logits: return super()._value_and_grad(p, t)
         log_s = _log_softmax(p)
-        return -(t * log_s).sum() / len(p), self._grad(p, t, log_s)
+        return -(t * log_s).sum() / len(p), (np.exp(log_s) - t) / len(p)

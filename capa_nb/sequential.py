@@ -5,11 +5,11 @@
 # %% auto #0
 __all__ = ['Summary', 'Sequential']
 
-# %% ../nbs/05_sequential.ipynb #d4609e54
+# %% ../nbs/05_sequential.ipynb #d9237aff
 import numpy as np
 from .capa import Capa, _as_shape
 
-# %% ../nbs/05_sequential.ipynb #a899c70d
+# %% ../nbs/05_sequential.ipynb #0d2568e0
 def _named(capas, attr):
     "The members' dicts `attr` merged, keys prefixed by the member's index: {'0.W': ..., '2.b': ...}."
     return {f"{i}.{k}": v for i, c in enumerate(capas) for k, v in getattr(c, attr).items()}
@@ -25,7 +25,7 @@ class Summary(str):
     "A text table that shows as itself in a notebook."
     def __repr__(self): return str(self)
 
-# %% ../nbs/05_sequential.ipynb #f265169a
+# %% ../nbs/05_sequential.ipynb #0cd6914c
 class Sequential(Capa):
     "Capas in a row, y = l_L(…l_2(l_1(x))): itself a Capa."
     def __init__(self, *capas): # the capas, applied left to right
@@ -118,9 +118,15 @@ class Sequential(Capa):
             x = c._run_forward(x[None])[0]
         return J
 
-    def _run_backward(self, g, dt):
+    def _run_forward(self, x):
+        "The batch runner without the base class's cast and output check: every member casts and checks itself."
+        y = self._forward(x)
+        self.input, self._single = x, False
+        return y
+
+    def _run_backward(self, g, dt, need_dx=True):
         "The members' backward, right to left: each takes dE/dh_k, steps its parameters, and hands back dE/dh_(k-1)."
-        for c in reversed(self.capas): g = c._run_backward(g, dt)
+        for i in range(len(self.capas) - 1, -1, -1): g = self.capas[i]._run_backward(g, dt, need_dx or i > 0)
         return g
 
     def _cast(self, dtype):

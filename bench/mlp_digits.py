@@ -1,0 +1,102 @@
+"""Per-epoch training time of an MLP 64-128-10 on scikit-learn's digits: capa_nb's `fit` against a hand-written numpy
+loop doing the same math, and against PyTorch on the CPU (when installed).
+
+ReLU, CrossEntropy from logits, batch 32, float32, plain SGD. The three are interleaved epoch by epoch in one run, and
+each row reports the median over the measured epochs, so the machine's load affects them alike.
+
+    python bench/mlp_digits.py [--epochs 15] [--threads 2]
+"""
+import argparse, platform, time
+import numpy as np
+from sklearn.datasets import load_digits
+from capa_nb.all import Sequential, Dense, ReLU, CrossEntropy, fit, accuracy
+
+def data():
+    "Digits as float32 pixels in [0, 1] and integer labels."
+    d = load_digits()
+    return (d.data / 16).astype(np.float32), d.target.astype(np.int64)
+
+def capa_model(seed=0):
+    r = np.random.default_rng(seed)
+    return Sequential(Dense(64, 128, rng=r, dtype=np.float32), ReLU(), Dense(128, 10, rng=r, dtype=np.float32))
+
+def capa_epoch(model, X, Y, dt, bs, seed):
+    "One epoch with capa_nb's fit."
+    fit(model, X, Y, CrossEntropy(), epochs=1, dt=dt, batch_size=bs, seed=seed, progress=False)
+
+class HandWritten:
+    "The same network and the same math, written out in numpy: forward, log-softmax loss, backward, SGD step."
+    def __init__(self, model):
+        self.W1, self.b1, self.W2, self.b2 = (model.params[k].copy() for k in ['0.W', '0.b', '2.W', '2.b'])
+
+    def epoch(self, X, Y, dt, bs, seed):
+        W1, b1, W2, b2 = self.W1, self.b1, self.W2, self.b2
+        order = np.random.default_rng(seed).permutation(len(X))
+        Xs, Ts = X[order], np.eye(10, dtype=X.dtype)[Y[order]]
+        for i in range(0, len(X), bs):
+            x, t = Xs[i:i + bs], Ts[i:i + bs]
+            h = x @ W1.T + b1
+            a = np.maximum(h, 0)
+            z = a @ W2.T + b2
+            zs = z - z.max(axis=1, keepdims=True)
+            log_s = zs - np.log(np.exp(zs).sum(axis=1, keepdims=True))
+            loss = -(t * log_s).sum() / len(x)            # fit computes the loss every batch; so does this loop
+            g = (np.exp(log_s) - t) / len(x)
+            dW2, db2 = g.T @ a, g.sum(axis=0)
+            dh = (g @ W2) * (h > 0)
+            dW1, db1 = dh.T @ x, dh.sum(axis=0)
+            W1 -= dt * dW1; b1 -= dt * db1; W2 -= dt * dW2; b2 -= dt * db2
+        return loss
+
+    def predict(self, X): return np.maximum(X @ self.W1.T + self.b1, 0) @ self.W2.T + self.b2
+
+def torch_setup(model, threads):
+    import torch
+    torch.set_num_threads(threads)
+    net = torch.nn.Sequential(torch.nn.Linear(64, 128), torch.nn.ReLU(), torch.nn.Linear(128, 10))
+    with torch.no_grad():
+        for p, k in zip(net.parameters(), ['0.W', '0.b', '2.W', '2.b']): p.copy_(torch.from_numpy(model.params[k]))
+    return torch, net
+
+def torch_epoch(torch, net, opt, X, Y, bs, seed):
+    order = torch.from_numpy(np.random.default_rng(seed).permutation(len(X)))
+    Xs, Ys = X[order], Y[order]
+    lossf = torch.nn.functional.cross_entropy
+    for i in range(0, len(X), bs):
+        opt.zero_grad(set_to_none=True)
+        loss = lossf(net(Xs[i:i + bs]), Ys[i:i + bs])
+        loss.backward()
+        opt.step()
+
+def main(epochs=15, warmup=2, threads=2, dt=0.05, bs=32):
+    X, Y = data()
+    model = capa_model()
+    hand = HandWritten(model)
+    runs = {'capa_nb fit': lambda e: capa_epoch(model, X, Y, dt, bs, e),
+            'hand-written numpy': lambda e: hand.epoch(X, Y, dt, bs, e)}
+    try:
+        torch, net = torch_setup(model, threads)
+        opt = torch.optim.SGD(net.parameters(), lr=dt)
+        Xt, Yt = torch.from_numpy(X), torch.from_numpy(Y)
+        runs[f'PyTorch CPU ({threads} threads)'] = lambda e: torch_epoch(torch, net, opt, Xt, Yt, bs, e)
+    except ImportError: torch = None
+    times = {k: [] for k in runs}
+    for e in range(warmup + epochs):          # interleaved: every epoch, each implementation once
+        for k, run in runs.items():
+            t0 = time.perf_counter(); run(e); dt_s = time.perf_counter() - t0
+            if e >= warmup: times[k].append(dt_s)
+    med = {k: float(np.median(v)) for k, v in times.items()}
+    ref = med['hand-written numpy']
+    print(f"MLP 64-128-10 on digits ({len(X)} samples, batch {bs}, float32, SGD), median of {epochs} epochs after {warmup} warm-up")
+    print(f"numpy {np.__version__}, python {platform.python_version()}" + (f", torch {torch.__version__}" if torch else ""))
+    print(f"{'implementation':<28}{'ms / epoch':>12}{'vs hand-written':>18}")
+    for k, v in med.items(): print(f"{k:<28}{1e3 * v:>12.2f}{v / ref:>17.2f}x")
+    acc = {'capa_nb fit': accuracy(model.forward(X), Y), 'hand-written numpy': accuracy(hand.predict(X), Y)}
+    print('training accuracy after the run: ' + ', '.join(f"{k} {v:.3f}" for k, v in acc.items()))
+    return med
+
+if __name__ == '__main__':
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument('--epochs', type=int, default=15); ap.add_argument('--threads', type=int, default=2)
+    a = ap.parse_args()
+    main(epochs=a.epochs, threads=a.threads)
