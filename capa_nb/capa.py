@@ -5,11 +5,11 @@
 # %% auto #0
 __all__ = ['contract', 'numerical_jacobian', 'Capa', 'check_capa', 'test_raises', 'plot_jacobian']
 
-# %% ../nbs/00_capa.ipynb #95874a9d
+# %% ../nbs/00_capa.ipynb #aaafeaee
 import copy, functools, inspect, numbers, operator
 import numpy as np
 
-# %% ../nbs/00_capa.ipynb #71d46b01
+# %% ../nbs/00_capa.ipynb #ac3d9bd8
 def contract(dE_dy, # dE/dy, with the shape of y
              dy_dx, # dy/dx, with shape `(*y.shape, *x.shape)`
             ) -> np.ndarray: # dE/dx, with the shape of x
@@ -19,7 +19,7 @@ def contract(dE_dy, # dE/dy, with the shape of y
         raise ValueError(f"contract: dE/dy has shape {g.shape}, so dy/dx must start with {g.shape}; got {J.shape}")
     return (g.reshape(-1) @ J.reshape(g.size, -1)).reshape(J.shape[g.ndim:])
 
-# %% ../nbs/00_capa.ipynb #1909936e
+# %% ../nbs/00_capa.ipynb #3d346928
 def numerical_jacobian(f, # a function of one array that returns an array
                        x, # the point at which dy/dx is taken
                        eps=1e-6, # the step ε of the central difference
@@ -39,7 +39,7 @@ def numerical_jacobian(f, # a function of one array that returns an array
         Jflat[:, i] = (yp - ym).reshape(-1) / (xp - xm)  # xp - xm: the step actually taken, after rounding
     return J
 
-# %% ../nbs/00_capa.ipynb #b72da92c
+# %% ../nbs/00_capa.ipynb #9221348e
 def _as_shape(shape, who, what='shape'):
     "`shape` as a tuple of ints ≥ 1 (an int is a 1-tuple); `None` stays `None`."
     if shape is None: return None
@@ -58,13 +58,23 @@ def _as_array(a, who, what):
     if a.dtype.kind in 'biu': return a.astype(np.float64)
     raise TypeError(f"{who}: {what} must be a real numeric array, got dtype {a.dtype}")
 
+def _first_bad(a, bad):
+    "How many entries of `a` are flagged in `bad`, and the first of them with its index, for error messages."
+    i = np.unravel_index(int(np.argmax(bad)), a.shape)
+    return f"{int(bad.sum())} of {a.size}, e.g. {a[i].item()!r} at index {tuple(map(int, i))}"
+
+def _check_finite(a, who, what):
+    "`ValueError` if any entry of `a` is nan or ±inf."
+    if not np.isfinite(a).all():
+        raise ValueError(f"{who}: {what} must be finite; non-finite values: {_first_bad(a, ~np.isfinite(a))}")
+
 def _check_dt(dt, who):
     "`dt` as a float; `ValueError` unless it is a finite real number."
     if isinstance(dt, (bool, np.bool_)) or not isinstance(dt, numbers.Real) or not np.isfinite(dt):
         raise ValueError(f"{who}: dt must be a finite real number, got {dt!r}")
     return float(dt)
 
-# %% ../nbs/00_capa.ipynb #fe015c9f
+# %% ../nbs/00_capa.ipynb #b3f0b494
 def _entry_point(cls, name, math):
     "The public, checked `Capa.<name>` for `cls`, documented with the docstring of the subclass's `math`."
     public = getattr(Capa, name)
@@ -84,7 +94,7 @@ def _finishing(init):
         Capa._finish_init(self)
     return __init__
 
-# %% ../nbs/00_capa.ipynb #a3683cc3
+# %% ../nbs/00_capa.ipynb #36e4d2af
 class Capa:
     "A layer y = l(x, θ): the subclass writes the math, this class does the bookkeeping."
     _math = ('forward', 'backward', 'jacobian', 'param_jacobian')
@@ -175,6 +185,7 @@ class Capa:
         if not single and x.shape[1:] != self.input_shape:
             raise ValueError(f"{self!r}: expected one sample of shape {self.input_shape} or a batch "
                              f"{('N', *self.input_shape)}; got shape {x.shape}".replace("'N'", 'N'))
+        _check_finite(x, repr(self), 'Input')
         y = self._run_forward(x[None] if single else x)
         self._single = single
         return y[0] if single else y
@@ -189,6 +200,7 @@ class Capa:
         expected = self.output_shape if self._single else (len(self.input), *self.output_shape)
         if g.shape != expected:
             raise ValueError(f"{who}: grad_output must have the shape of the last forward's output, {expected}; got {g.shape}")
+        _check_finite(g, who, 'grad_output')
         dx = self._run_backward(g[None] if self._single else g, dt)
         return dx[0] if self._single else dx
 
@@ -249,6 +261,7 @@ class Capa:
         x = _as_array(x, repr(self), 'x')
         if self.input_shape is not None and x.shape != self.input_shape:
             raise ValueError(f"{self!r}: a Jacobian is taken at one sample of shape {self.input_shape}; got shape {x.shape}")
+        _check_finite(x, repr(self), 'x')
         dtype = self.dtype
         return x if dtype is None or x.dtype == dtype else x.astype(dtype)
 
@@ -310,7 +323,7 @@ class Capa:
                 if isinstance(v, np.ndarray) and v.dtype.kind == 'f': st[k] = v.astype(dtype)
         self.input = None
 
-# %% ../nbs/00_capa.ipynb #6d38ecb2
+# %% ../nbs/00_capa.ipynb #8dd1aadc
 def _rel_err(a, b, atol):
     "max|a − b| / (atol + max|b|): the error `check_capa` reports."
     a, b = np.asarray(a, np.float64), np.asarray(b, np.float64)
@@ -357,7 +370,7 @@ def _error_table(errors, tols):
     lines += [f'{n:<{w}}' + ''.join(f'{cell(n, c):>32}' for c in cols) for n in errors]
     return '\n'.join(lines + ['(error / tolerance; ✗ marks a failure)'])
 
-# %% ../nbs/00_capa.ipynb #cfcae431
+# %% ../nbs/00_capa.ipynb #75129790
 def check_capa(capa, # the capa to check; it is never changed
                x=None, # one sample or a batch; `None`: a random batch of 2 samples
                rtol=1e-6, # the largest error allowed, max|a − b| / (atol + max|b|)
@@ -394,7 +407,7 @@ def check_capa(capa, # the capa to check; it is never changed
         raise AssertionError(f"check_capa failed for {capa!r}:\n{_error_table(errors, tols)}")
     return errors
 
-# %% ../nbs/00_capa.ipynb #51eab5aa
+# %% ../nbs/00_capa.ipynb #010a7ac9
 def test_raises(exc, # the exception class expected
                 f, # a function of no arguments that should raise it
                 *contains): # strings the message must contain
@@ -407,7 +420,7 @@ def test_raises(exc, # the exception class expected
     except Exception as e: raise AssertionError(f"expected {exc.__name__}, got {type(e).__name__}: {e}") from e
     raise AssertionError(f"expected {exc.__name__}, but nothing was raised")
 
-# %% ../nbs/00_capa.ipynb #427053c0
+# %% ../nbs/00_capa.ipynb #ca281bd4
 def _index_labels(shape):
     "Tick labels for the elements of an array of `shape`, in C order: '3' or '1,2'."
     return [','.join(map(str, i)) for i in np.ndindex(shape)]

@@ -5,22 +5,12 @@
 # %% auto #0
 __all__ = ['one_hot', 'Loss', 'MSE', 'BinaryCrossEntropy', 'CrossEntropy']
 
-# %% ../nbs/03_losses.ipynb #070c0872
+# %% ../nbs/03_losses.ipynb #9948390e
 import numbers
 import numpy as np
-from .capa import _as_array
+from .capa import _as_array, _first_bad, _check_finite
 
-# %% ../nbs/03_losses.ipynb #5a6f6398
-def _first_bad(a, bad):
-    "How many entries of `a` are flagged in `bad`, and the first of them with its index, for error messages."
-    i = np.unravel_index(int(np.argmax(bad)), a.shape)
-    return f"{int(bad.sum())} of {a.size}, e.g. {a[i].item()!r} at index {tuple(map(int, i))}"
-
-def _check_finite(a, who, what):
-    "`ValueError` if any entry of `a` is nan or ±inf."
-    bad = ~np.isfinite(a)
-    if bad.any(): raise ValueError(f"{who}: {what} must be finite; non-finite values: {_first_bad(a, bad)}")
-
+# %% ../nbs/03_losses.ipynb #790b43b7
 def _check_unit_interval(a, who, what):
     "`ValueError` unless every entry of `a` lies in [0, 1]."
     bad = (a < 0) | (a > 1)
@@ -41,7 +31,7 @@ def _targets_like(y_true, p, who):
     _check_finite(t, who, 'y_true')
     return t.astype(p.dtype, copy=False)
 
-# %% ../nbs/03_losses.ipynb #cba6f19c
+# %% ../nbs/03_losses.ipynb #b20b4dfa
 def _labels(labels, K, who):
     "Integer class labels, checked to lie in [0, K)."
     c = np.asarray(labels)
@@ -68,7 +58,7 @@ def one_hot(labels, # integer class labels, any shape, each in [0, K)
         raise ValueError(f"one_hot: K must be an int ≥ 1, got {K!r}")
     return _one_hot(labels, int(K), np.dtype(dtype), 'one_hot')
 
-# %% ../nbs/03_losses.ipynb #4e10edfd
+# %% ../nbs/03_losses.ipynb #5148a756
 class Loss:
     "A scalar error E(y_pred, y_true) and its gradient dE/dy_pred; a subclass writes `_value`, `_grad` and, if needed, `_checked`."
     def __call__(self,
@@ -99,13 +89,13 @@ class Loss:
         return self._value(p, t), self._grad(p, t)
     def __repr__(self): return f"{type(self).__name__}()"
 
-# %% ../nbs/03_losses.ipynb #0965ea4a
+# %% ../nbs/03_losses.ipynb #47685d08
 class MSE(Loss):
     "Mean squared error, averaged over every element: E = mean((y − t)²)."
     def _value(self, p, t): return np.mean((p - t) ** 2)
     def _grad(self, p, t): return 2 * (p - t) / p.size
 
-# %% ../nbs/03_losses.ipynb #f5effd87
+# %% ../nbs/03_losses.ipynb #79ce2947
 _LOG_FLOOR = -100                        # torch's clamp of each log in the value
 _DENOM_FLOOR = float(np.float32(1e-12))  # and of p(1 − p) in the gradient: torch's EPSILON is the C float 1e-12 (9.9999999600e-13)
 
@@ -124,7 +114,7 @@ class BinaryCrossEntropy(Loss):
 
     def _grad(self, p, t): return (p - t) / np.maximum(p * (1 - p), _DENOM_FLOOR) / p.size
 
-# %% ../nbs/03_losses.ipynb #cb3986ba
+# %% ../nbs/03_losses.ipynb #8d341b34
 def _log_softmax(z):
     "log softmax over the last axis, computed as (z − max) − log Σ exp(z − max): no overflow, no log(0)."
     shifted = z - z.max(axis=-1, keepdims=True)

@@ -5,13 +5,13 @@
 # %% auto #0
 __all__ = ['METRICS', 'accuracy', 'History', 'predict', 'evaluate', 'fit']
 
-# %% ../nbs/07_training.ipynb #b930efef
+# %% ../nbs/07_training.ipynb #298ff681
 import numbers
 import numpy as np
-from .capa import Capa, _as_array, _check_dt
+from .capa import Capa, _as_array, _check_dt, _check_finite
 from .losses import Loss
 
-# %% ../nbs/07_training.ipynb #28977af9
+# %% ../nbs/07_training.ipynb #6a038afc
 def accuracy(y_pred, # (N, K) scores or probabilities, or (N,) / (N, 1) probabilities of class 1
              y_true, # (N,) labels, or targets shaped like y_pred (one-hot rows, or 0/1)
             ) -> float: # the fraction of samples whose predicted class is the true one
@@ -36,7 +36,7 @@ def _metric_fns(metrics):
         else: raise ValueError(f"fit: unknown metric {m!r}; known: {sorted(METRICS)}, or pass a function f(y_pred, y_true)")
     return fns
 
-# %% ../nbs/07_training.ipynb #75009093
+# %% ../nbs/07_training.ipynb #a023760b
 class History:
     "Per-epoch training record returned by `fit`: `history` maps 'loss', 'val_loss', metric names and 'val_' + metric to lists."
     def __init__(self): self.history, self.epoch = {}, []
@@ -63,7 +63,7 @@ class History:
         fig.tight_layout()
         return fig
 
-# %% ../nbs/07_training.ipynb #7bf5750c
+# %% ../nbs/07_training.ipynb #35571fe9
 def _check_data(model, X, Y, loss, who, names=('X', 'Y')):
     "X as the model's input batch (cast once), and Y checked by `loss` and returned as the targets it computes with."
     if not isinstance(model, Capa): raise TypeError(f"{who}: model must be a Capa; got {type(model).__name__}")
@@ -75,6 +75,7 @@ def _check_data(model, X, Y, loss, who, names=('X', 'Y')):
         raise ValueError(f"{who}: {names[0]} must have shape (N, {', '.join(map(str, model.input_shape))}) for {type(model).__name__} "
                          f"with input shape {model.input_shape}; got {X.shape}")
     if len(X) == 0: raise ValueError(f"{who}: {names[0]} is empty")
+    _check_finite(X, who, names[0])
     if model.dtype is not None and X.dtype != model.dtype: X = X.astype(model.dtype)
     if loss is None: return X, None
     Y = np.asarray(Y)
@@ -92,7 +93,7 @@ def _check_count(value, who, name, low):
         raise ValueError(f"{who}: {name} must be an int ≥ {low}; got {value!r}")
     return int(value)
 
-# %% ../nbs/07_training.ipynb #522c7c97
+# %% ../nbs/07_training.ipynb #a9c708ba
 def _predict(model, X, batch_size):
     "Outputs for an already-checked X, in eval mode and in batches; the model's mode is restored afterwards."
     was = model.training
@@ -120,7 +121,7 @@ def evaluate(model, # the trained capa or Sequential
     y = _predict(model, X, _check_count(batch_size, 'evaluate', 'batch_size', 1))
     return {'loss': float(loss._value(y, T)), **{k: f(y, T) for k, f in _metric_fns(metrics).items()}}
 
-# %% ../nbs/07_training.ipynb #3fc5f0e7
+# %% ../nbs/07_training.ipynb #48869daa
 class _Snapshot:
     "A copy of a model's parameters and optimizer state in buffers allocated once; `take` refreshes it in place, `restore` puts it back."
     def __init__(self, model):
@@ -142,7 +143,7 @@ class _Snapshot:
                 elif isinstance(st[s], np.ndarray): np.copyto(st[s], saved[s])
                 else: st[s] = saved[s]
 
-# %% ../nbs/07_training.ipynb #18410e51
+# %% ../nbs/07_training.ipynb #24611bca
 def _progress(epochs, enabled):
     "A tqdm progress bar over the epochs (a widget in Jupyter, text in a terminal), or None."
     if not enabled: return None
