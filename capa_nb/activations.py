@@ -5,12 +5,12 @@
 # %% auto #0
 __all__ = ['Sigmoid', 'Tanh', 'ReLU', 'LeakyReLU', 'Softmax']
 
-# %% ../nbs/02_activations.ipynb #7444bf3a
+# %% ../nbs/02_activations.ipynb #1dc29d53
 import numbers
 import numpy as np
 from .capa import Capa, _as_shape
 
-# %% ../nbs/02_activations.ipynb #df29f890
+# %% ../nbs/02_activations.ipynb #3ce6c4f9
 class _Activation(Capa):
     "A parameter-free capa y = f(x) with y shaped like x; the subclass gives `f` and the backward math."
     def __init__(self,
@@ -34,7 +34,7 @@ class _Activation(Capa):
         shape = [] if self.input_shape is None else [f"shape={self.input_shape}"]
         return f"{type(self).__name__}({', '.join(self._args() + shape)})"
 
-# %% ../nbs/02_activations.ipynb #16753578
+# %% ../nbs/02_activations.ipynb #251356ca
 class _Elementwise(_Activation):
     "An elementwise activation y_I = f(x_I): the subclass gives `f` and `df`; backward is g ⊙ f'(x)."
     def df(self, x, y):
@@ -50,7 +50,7 @@ class _Elementwise(_Activation):
         d = np.asarray(self.df(x, self.f(x)), dtype=x.dtype)
         return np.diag(d.reshape(-1)).reshape(x.shape * 2)
 
-# %% ../nbs/02_activations.ipynb #a75d9b7c
+# %% ../nbs/02_activations.ipynb #bc7f24c4
 class Sigmoid(_Elementwise):
     "σ(x) = 1/(1 + e^(−x)) elementwise, computed without overflow; σ' = σ(1 − σ)."
     def f(self, x):
@@ -63,7 +63,7 @@ class Sigmoid(_Elementwise):
         "σ'(x) = y (1 − y), from the output."
         return y * (1 - y)
 
-# %% ../nbs/02_activations.ipynb #2ebdec66
+# %% ../nbs/02_activations.ipynb #fa7a7378
 class Tanh(_Elementwise):
     "tanh(x) elementwise; tanh' = 1 − tanh²."
     def f(self, x):
@@ -74,7 +74,7 @@ class Tanh(_Elementwise):
         "tanh'(x) = 1 − y², from the output."
         return 1 - y * y
 
-# %% ../nbs/02_activations.ipynb #a389f616
+# %% ../nbs/02_activations.ipynb #0f8592bf
 class ReLU(_Elementwise):
     "max(x, 0) elementwise; ReLU' = [x > 0], taken as 0 at x = 0 (as torch)."
     def f(self, x):
@@ -109,7 +109,7 @@ class LeakyReLU(_Elementwise):
         "1 where x > 0, else alpha, from the input."
         return np.where(x > 0, 1, self.alpha).astype(x.dtype)
 
-# %% ../nbs/02_activations.ipynb #b8869f29
+# %% ../nbs/02_activations.ipynb #fcb11183
 def _softmax_shape(shape, who):
     "`ValueError` unless a per-sample `shape` has a last axis for softmax to run along."
     if len(shape) == 0:
@@ -118,11 +118,10 @@ def _softmax_shape(shape, who):
 
 class Softmax(_Activation):
     "Softmax along the last axis of each sample: s = exp(x − max) / Σ exp(x − max), row by row."
-    def _build(self, input_shape):
-        "Fix the per-sample shape, which must have a last axis."
-        input_shape = _as_shape(input_shape, 'Softmax', 'input_shape')
+    def output_shape_for(self, input_shape):
+        "The input's shape, which must have a last axis (the base class asks this before fixing any shape)."
         _softmax_shape(input_shape, 'Softmax')
-        super()._build(input_shape)
+        return input_shape
 
     def f(self, x):
         "softmax along the last axis, with the row maximum subtracted first so no exponent is positive."
