@@ -5,11 +5,11 @@
 # %% auto #0
 __all__ = ['contract', 'numerical_jacobian', 'Capa', 'check_capa', 'test_raises', 'plot_jacobian']
 
-# %% ../nbs/00_capa.ipynb #aaafeaee
+# %% ../nbs/00_capa.ipynb #c0c6a8ce
 import copy, functools, inspect, numbers, operator
 import numpy as np
 
-# %% ../nbs/00_capa.ipynb #ac3d9bd8
+# %% ../nbs/00_capa.ipynb #7f8d4ee8
 def contract(dE_dy, # dE/dy, with the shape of y
              dy_dx, # dy/dx, with shape `(*y.shape, *x.shape)`
             ) -> np.ndarray: # dE/dx, with the shape of x
@@ -19,7 +19,7 @@ def contract(dE_dy, # dE/dy, with the shape of y
         raise ValueError(f"contract: dE/dy has shape {g.shape}, so dy/dx must start with {g.shape}; got {J.shape}")
     return (g.reshape(-1) @ J.reshape(g.size, -1)).reshape(J.shape[g.ndim:])
 
-# %% ../nbs/00_capa.ipynb #3d346928
+# %% ../nbs/00_capa.ipynb #a927e36b
 def numerical_jacobian(f, # a function of one array that returns an array
                        x, # the point at which dy/dx is taken
                        eps=1e-6, # the step ε of the central difference
@@ -39,7 +39,7 @@ def numerical_jacobian(f, # a function of one array that returns an array
         Jflat[:, i] = (yp - ym).reshape(-1) / (xp - xm)  # xp - xm: the step actually taken, after rounding
     return J
 
-# %% ../nbs/00_capa.ipynb #9221348e
+# %% ../nbs/00_capa.ipynb #e7a2ba37
 def _as_shape(shape, who, what='shape'):
     "`shape` as a tuple of ints ≥ 1 (an int is a 1-tuple); `None` stays `None`."
     if shape is None: return None
@@ -74,7 +74,7 @@ def _check_dt(dt, who):
         raise ValueError(f"{who}: dt must be a finite real number, got {dt!r}")
     return float(dt)
 
-# %% ../nbs/00_capa.ipynb #b3f0b494
+# %% ../nbs/00_capa.ipynb #2f03f49c
 def _entry_point(cls, name, math):
     "The public, checked `Capa.<name>` for `cls`, documented with the docstring of the subclass's `math`."
     public = getattr(Capa, name)
@@ -94,7 +94,7 @@ def _finishing(init):
         Capa._finish_init(self)
     return __init__
 
-# %% ../nbs/00_capa.ipynb #36e4d2af
+# %% ../nbs/00_capa.ipynb #8eb211fa
 class Capa:
     "A layer y = l(x, θ): the subclass writes the math, this class does the bookkeeping."
     _math = ('forward', 'backward', 'jacobian', 'param_jacobian')
@@ -242,10 +242,10 @@ class Capa:
             if gk.shape != p.shape:
                 raise RuntimeError(f"{self!r}: grads[{k!r}] has shape {gk.shape}; expected the parameter's {p.shape}")
             if gk.dtype != p.dtype: grads[k] = gk.astype(p.dtype)
+        if need_dx and (dx is None or dx.shape != x.shape):  # checked before the step: a failed backward moves nothing
+            raise RuntimeError(f"{self!r}: backward returned dE/dx of shape {np.shape(dx)}; expected the input's {x.shape}")
         if dt: self._step(dt)
         if not need_dx: return None
-        if dx is None or dx.shape != x.shape:
-            raise RuntimeError(f"{self!r}: backward returned dE/dx of shape {np.shape(dx)}; expected the input's {x.shape}")
         return dx if dx.dtype == x.dtype else dx.astype(x.dtype)
 
     def _step(self, dt):
@@ -323,7 +323,7 @@ class Capa:
                 if isinstance(v, np.ndarray) and v.dtype.kind == 'f': st[k] = v.astype(dtype)
         self.input = None
 
-# %% ../nbs/00_capa.ipynb #8dd1aadc
+# %% ../nbs/00_capa.ipynb #9758df0f
 def _rel_err(a, b, atol):
     "max|a − b| / (atol + max|b|): the error `check_capa` reports."
     a, b = np.asarray(a, np.float64), np.asarray(b, np.float64)
@@ -359,18 +359,17 @@ def _own_dtype_gradients(capa, x, g, dtype):
     return {'x': dx, **c.grads}
 
 def _error_table(errors, tols):
-    "The errors of `check_capa` as a text table, failures marked ✗."
-    cols = list(dict.fromkeys(col for row in errors.values() for col in row))
-    w = max(map(len, errors)) + 2
-    def cell(n, c):
-        if c not in errors[n]: return ''
-        e, tol = errors[n][c], tols[n][c]
-        return f"{e:.1e} / {tol:.0e}" + ('  ✗' if not e <= tol else '   ')
-    lines = [' ' * w + ''.join(f'{c:>32}' for c in cols)]
-    lines += [f'{n:<{w}}' + ''.join(f'{cell(n, c):>32}' for c in cols) for n in errors]
-    return '\n'.join(lines + ['(error / tolerance; ✗ marks a failure)'])
+    "The errors of `check_capa` as a text table, one row per comparison and one column per gradient; failures marked ✗."
+    names = list(errors)
+    rows = list(dict.fromkeys(c for row in errors.values() for c in row))
+    label = {c: f"{c} (tol {next(tols[n][c] for n in names if c in tols[n]):.0e})" for c in rows}
+    w = max(map(len, label.values())) + 2
+    def cell(n, c): return '' if c not in errors[n] else f"{errors[n][c]:.1e}" + (' ✗' if not errors[n][c] <= tols[n][c] else '  ')
+    lines = [' ' * w + ''.join(f'{n:>12}' for n in names)]
+    lines += [f'{label[c]:<{w}}' + ''.join(f'{cell(n, c):>12}' for n in names) for c in rows]
+    return '\n'.join(lines + ['(errors max|a − b| / (atol + max|b|); ✗ marks one above its tolerance)'])
 
-# %% ../nbs/00_capa.ipynb #75129790
+# %% ../nbs/00_capa.ipynb #793c07c7
 def check_capa(capa, # the capa to check; it is never changed
                x=None, # one sample or a batch; `None`: a random batch of 2 samples
                rtol=1e-6, # the largest error allowed, max|a − b| / (atol + max|b|)
@@ -407,7 +406,7 @@ def check_capa(capa, # the capa to check; it is never changed
         raise AssertionError(f"check_capa failed for {capa!r}:\n{_error_table(errors, tols)}")
     return errors
 
-# %% ../nbs/00_capa.ipynb #010a7ac9
+# %% ../nbs/00_capa.ipynb #142f3e0f
 def test_raises(exc, # the exception class expected
                 f, # a function of no arguments that should raise it
                 *contains): # strings the message must contain
@@ -420,7 +419,7 @@ def test_raises(exc, # the exception class expected
     except Exception as e: raise AssertionError(f"expected {exc.__name__}, got {type(e).__name__}: {e}") from e
     raise AssertionError(f"expected {exc.__name__}, but nothing was raised")
 
-# %% ../nbs/00_capa.ipynb #ca281bd4
+# %% ../nbs/00_capa.ipynb #72b8a86c
 def _index_labels(shape):
     "Tick labels for the elements of an array of `shape`, in C order: '3' or '1,2'."
     return [','.join(map(str, i)) for i in np.ndindex(shape)]

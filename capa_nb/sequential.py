@@ -5,11 +5,11 @@
 # %% auto #0
 __all__ = ['Summary', 'Sequential']
 
-# %% ../nbs/05_sequential.ipynb #d9237aff
+# %% ../nbs/05_sequential.ipynb #43f74dbd
 import numpy as np
 from .capa import Capa, _as_shape
 
-# %% ../nbs/05_sequential.ipynb #0d2568e0
+# %% ../nbs/05_sequential.ipynb #ba83dc48
 def _named(capas, attr):
     "The members' dicts `attr` merged, keys prefixed by the member's index: {'0.W': ..., '2.b': ...}."
     return {f"{i}.{k}": v for i, c in enumerate(capas) for k, v in getattr(c, attr).items()}
@@ -25,7 +25,7 @@ class Summary(str):
     "A text table that shows as itself in a notebook."
     def __repr__(self): return str(self)
 
-# %% ../nbs/05_sequential.ipynb #0cd6914c
+# %% ../nbs/05_sequential.ipynb #6697a390
 class Sequential(Capa):
     "Capas in a row, y = l_L(…l_2(l_1(x))): itself a Capa."
     def __init__(self, *capas): # the capas, applied left to right
@@ -71,7 +71,9 @@ class Sequential(Capa):
         inner = ''.join(f"\n  ({i}) " + repr(c).replace('\n', '\n  ') for i, c in enumerate(self.capas))
         return f"Sequential({inner})"
     def __len__(self): return len(self.capas)
-    def __getitem__(self, i): return self.capas[i]
+    def __getitem__(self, i):
+        "The i-th member, or for a slice a Sequential of those members (the same objects, not copies)."
+        return Sequential(*self.capas[i]) if isinstance(i, slice) else self.capas[i]
 
     @property
     def dtype(self):
