@@ -5,8 +5,12 @@ ReLU, CrossEntropy from logits, batch 32, float32, plain SGD. The three are inte
 each row reports the median over the measured epochs, so the machine's load affects them alike.
 
     python bench/mlp_digits.py [--epochs 15] [--threads 2]
+
+numpy's BLAS is limited to one thread while this runs (threadpoolctl; `--blas-threads` changes it): with two, its idle threads
+spin after every product and slow torch's threads down, which would flatter both numpy implementations against torch.
 """
 import argparse, platform, time
+from threadpoolctl import threadpool_limits
 import numpy as np
 from sklearn.datasets import load_digits
 from capa_nb.all import Sequential, Dense, ReLU, CrossEntropy, fit, accuracy
@@ -68,7 +72,10 @@ def torch_epoch(torch, net, opt, X, Y, bs, seed):
         loss.backward()
         opt.step()
 
-def main(epochs=15, warmup=2, threads=2, dt=0.05, bs=32):
+def main(epochs=15, warmup=2, threads=2, blas_threads=1, dt=0.05, bs=32):
+    with threadpool_limits(blas_threads, user_api='blas'): return _main(epochs, warmup, threads, blas_threads, dt, bs)
+
+def _main(epochs, warmup, threads, blas_threads, dt, bs):
     X, Y = data()
     model = capa_model()
     hand = HandWritten(model)
@@ -81,14 +88,17 @@ def main(epochs=15, warmup=2, threads=2, dt=0.05, bs=32):
         runs[f'PyTorch CPU ({threads} threads)'] = lambda e: torch_epoch(torch, net, opt, Xt, Yt, bs, e)
     except ImportError: torch = None
     times = {k: [] for k in runs}
-    for e in range(warmup + epochs):          # interleaved: every epoch, each implementation once
-        for k, run in runs.items():
+    names = list(runs)
+    for e in range(warmup + epochs):          # interleaved: every epoch, each implementation once, in a rotating order
+        for k in names[e % len(names):] + names[:e % len(names)]:   # (torch's idle threads spin; no one always runs after it)
+            run = runs[k]
             t0 = time.perf_counter(); run(e); dt_s = time.perf_counter() - t0
             if e >= warmup: times[k].append(dt_s)
     med = {k: float(np.median(v)) for k, v in times.items()}
     ref = med['hand-written numpy']
     print(f"MLP 64-128-10 on digits ({len(X)} samples, batch {bs}, float32, SGD), median of {epochs} epochs after {warmup} warm-up")
-    print(f"numpy {np.__version__}, python {platform.python_version()}" + (f", torch {torch.__version__}" if torch else ""))
+    print(f"numpy {np.__version__} (BLAS threads: {blas_threads}), python {platform.python_version()}"
+          + (f", torch {torch.__version__}" if torch else ""))
     print(f"{'implementation':<28}{'ms / epoch':>12}{'vs hand-written':>18}")
     for k, v in med.items(): print(f"{k:<28}{1e3 * v:>12.2f}{v / ref:>17.2f}x")
     acc = {'capa_nb fit': accuracy(model.forward(X), Y), 'hand-written numpy': accuracy(hand.predict(X), Y)}
@@ -98,5 +108,6 @@ def main(epochs=15, warmup=2, threads=2, dt=0.05, bs=32):
 if __name__ == '__main__':
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument('--epochs', type=int, default=15); ap.add_argument('--threads', type=int, default=2)
+    ap.add_argument('--blas-threads', type=int, default=1)
     a = ap.parse_args()
-    main(epochs=a.epochs, threads=a.threads)
+    main(epochs=a.epochs, threads=a.threads, blas_threads=a.blas_threads)

@@ -5,11 +5,11 @@
 # %% auto #0
 __all__ = ['contract', 'numerical_jacobian', 'Capa', 'check_capa', 'test_raises', 'plot_jacobian']
 
-# %% ../nbs/00_capa.ipynb #c0c6a8ce
+# %% ../nbs/00_capa.ipynb #c3c7c6e2
 import copy, functools, inspect, numbers, operator
 import numpy as np
 
-# %% ../nbs/00_capa.ipynb #7f8d4ee8
+# %% ../nbs/00_capa.ipynb #1eba1019
 def contract(dE_dy, # dE/dy, with the shape of y
              dy_dx, # dy/dx, with shape `(*y.shape, *x.shape)`
             ) -> np.ndarray: # dE/dx, with the shape of x
@@ -19,7 +19,7 @@ def contract(dE_dy, # dE/dy, with the shape of y
         raise ValueError(f"contract: dE/dy has shape {g.shape}, so dy/dx must start with {g.shape}; got {J.shape}")
     return (g.reshape(-1) @ J.reshape(g.size, -1)).reshape(J.shape[g.ndim:])
 
-# %% ../nbs/00_capa.ipynb #a927e36b
+# %% ../nbs/00_capa.ipynb #f2bbd3e3
 def numerical_jacobian(f, # a function of one array that returns an array
                        x, # the point at which dy/dx is taken
                        eps=1e-6, # the step ε of the central difference
@@ -39,7 +39,11 @@ def numerical_jacobian(f, # a function of one array that returns an array
         Jflat[:, i] = (yp - ym).reshape(-1) / (xp - xm)  # xp - xm: the step actually taken, after rounding
     return J
 
-# %% ../nbs/00_capa.ipynb #e7a2ba37
+# %% ../nbs/00_capa.ipynb #08912338
+def _who(who):
+    "The name for an error message: a string as it is, anything else (a capa) by its repr, made only when an error is raised."
+    return who if isinstance(who, str) else repr(who)
+
 def _as_shape(shape, who, what='shape'):
     "`shape` as a tuple of ints ≥ 1 (an int is a 1-tuple); `None` stays `None`."
     if shape is None: return None
@@ -56,7 +60,7 @@ def _as_array(a, who, what):
     a = np.asarray(a)
     if a.dtype.kind == 'f': return a
     if a.dtype.kind in 'biu': return a.astype(np.float64)
-    raise TypeError(f"{who}: {what} must be a real numeric array, got dtype {a.dtype}")
+    raise TypeError(f"{_who(who)}: {what} must be a real numeric array, got dtype {a.dtype}")
 
 def _first_bad(a, bad):
     "How many entries of `a` are flagged in `bad`, and the first of them with its index, for error messages."
@@ -66,15 +70,15 @@ def _first_bad(a, bad):
 def _check_finite(a, who, what):
     "`ValueError` if any entry of `a` is nan or ±inf."
     if not np.isfinite(a).all():
-        raise ValueError(f"{who}: {what} must be finite; non-finite values: {_first_bad(a, ~np.isfinite(a))}")
+        raise ValueError(f"{_who(who)}: {what} must be finite; non-finite values: {_first_bad(a, ~np.isfinite(a))}")
 
 def _check_dt(dt, who):
     "`dt` as a float; `ValueError` unless it is a finite real number."
     if isinstance(dt, (bool, np.bool_)) or not isinstance(dt, numbers.Real) or not np.isfinite(dt):
-        raise ValueError(f"{who}: dt must be a finite real number, got {dt!r}")
+        raise ValueError(f"{_who(who)}: dt must be a finite real number, got {dt!r}")
     return float(dt)
 
-# %% ../nbs/00_capa.ipynb #2f03f49c
+# %% ../nbs/00_capa.ipynb #daa34f97
 def _entry_point(cls, name, math):
     "The public, checked `Capa.<name>` for `cls`, documented with the docstring of the subclass's `math`."
     public = getattr(Capa, name)
@@ -94,7 +98,7 @@ def _finishing(init):
         Capa._finish_init(self)
     return __init__
 
-# %% ../nbs/00_capa.ipynb #8eb211fa
+# %% ../nbs/00_capa.ipynb #cac0a623
 class Capa:
     "A layer y = l(x, θ): the subclass writes the math, this class does the bookkeeping."
     _math = ('forward', 'backward', 'jacobian', 'param_jacobian')
@@ -177,7 +181,7 @@ class Capa:
     # ---- the public entry points: checks, one sample vs a batch, then the runners below -------------
     def forward(self, Input):
         "y = l(x, θ) for one sample (`Input.shape == input_shape`) or a batch `(N, *input_shape)`; returns the same form."
-        x = _as_array(Input, repr(self), 'Input')
+        x = _as_array(Input, self, 'Input')
         if self.input_shape is None:  # shape-free capa used on its own: the first batch fixes the shape
             if x.ndim == 0: raise ValueError(f"{self!r}: the first forward of a shape-free capa takes a batch (N, ...); got a scalar")
             self._build(x.shape[1:])
@@ -185,7 +189,7 @@ class Capa:
         if not single and x.shape[1:] != self.input_shape:
             raise ValueError(f"{self!r}: expected one sample of shape {self.input_shape} or a batch "
                              f"{('N', *self.input_shape)}; got shape {x.shape}".replace("'N'", 'N'))
-        _check_finite(x, repr(self), 'Input')
+        _check_finite(x, self, 'Input')
         y = self._run_forward(x[None] if single else x)
         self._single = single
         return y[0] if single else y
@@ -194,13 +198,12 @@ class Capa:
         "dE/dx from dE/dy (`grad_output`, shaped like the last output), with θ ← θ − dt·dE/dθ for every parameter."
         if self.input is None:
             raise RuntimeError(f"{self!r}: backward before any forward; there is no input to differentiate at")
-        who = repr(self)
-        dt = _check_dt(dt, who)
-        g = _as_array(grad_output, who, 'grad_output')
+        dt = _check_dt(dt, self)
+        g = _as_array(grad_output, self, 'grad_output')
         expected = self.output_shape if self._single else (len(self.input), *self.output_shape)
         if g.shape != expected:
-            raise ValueError(f"{who}: grad_output must have the shape of the last forward's output, {expected}; got {g.shape}")
-        _check_finite(g, who, 'grad_output')
+            raise ValueError(f"{self!r}: grad_output must have the shape of the last forward's output, {expected}; got {g.shape}")
+        _check_finite(g, self, 'grad_output')
         dx = self._run_backward(g[None] if self._single else g, dt)
         return dx[0] if self._single else dx
 
@@ -219,7 +222,7 @@ class Capa:
     def _run_forward(self, x):
         "Forward of a batch: cast to the parameters' dtype, the math, check the output, cache the input."
         for p in self.params.values():  # the parameters' dtype, if there are any
-            if x.dtype != p.dtype: x = x.astype(p.dtype)
+            if x.dtype is not p.dtype: x = x.astype(p.dtype, copy=False)  # `is`: dtypes are shared objects, and cheap to compare so
             break
         y = self._forward(x)
         if type(y) is not np.ndarray: y = np.asarray(y)
@@ -227,26 +230,27 @@ class Capa:
             raise RuntimeError(f"{self!r}: forward returned shape {y.shape} for a batch of {len(x)}; "
                                f"expected {(len(x), *self.output_shape)}")
         self.input, self._single = x, False  # cached only once the forward has succeeded; `forward` marks a single sample
-        return y if y.dtype == x.dtype else y.astype(x.dtype)
+        return y if y.dtype is x.dtype else y.astype(x.dtype, copy=False)
 
     def _run_backward(self, g, dt, need_dx=True):
         "Backward of a batch: the math (dE/dx and `grads`), checks on what it gave, then the step."
         x = self.input
-        if g.dtype != x.dtype: g = g.astype(x.dtype)
+        if g.dtype is not x.dtype: g = g.astype(x.dtype, copy=False)
         self.needs_input_grad = need_dx
         dx = self._backward(g)
         if dx is not None and type(dx) is not np.ndarray: dx = np.asarray(dx)
         grads = self.grads
         for k, p in self.params.items():
             gk = grads[k]
-            if gk.shape != p.shape:
-                raise RuntimeError(f"{self!r}: grads[{k!r}] has shape {gk.shape}; expected the parameter's {p.shape}")
-            if gk.dtype != p.dtype: grads[k] = gk.astype(p.dtype)
+            if gk.dtype is not p.dtype or gk.shape != p.shape:
+                if gk.shape != p.shape:
+                    raise RuntimeError(f"{self!r}: grads[{k!r}] has shape {gk.shape}; expected the parameter's {p.shape}")
+                grads[k] = gk.astype(p.dtype)
         if need_dx and (dx is None or dx.shape != x.shape):  # checked before the step: a failed backward moves nothing
             raise RuntimeError(f"{self!r}: backward returned dE/dx of shape {np.shape(dx)}; expected the input's {x.shape}")
         if dt: self._step(dt)
         if not need_dx: return None
-        return dx if dx.dtype == x.dtype else dx.astype(x.dtype)
+        return dx if dx.dtype is x.dtype else dx.astype(x.dtype, copy=False)
 
     def _step(self, dt):
         "θ ← θ − dt·dE/dθ in place for every parameter (the wiki's rule), or the optimizer's step."
@@ -258,10 +262,10 @@ class Capa:
 
     def _one_sample(self, x):
         "`x` checked to be one sample and cast to the parameters' dtype."
-        x = _as_array(x, repr(self), 'x')
+        x = _as_array(x, self, 'x')
         if self.input_shape is not None and x.shape != self.input_shape:
             raise ValueError(f"{self!r}: a Jacobian is taken at one sample of shape {self.input_shape}; got shape {x.shape}")
-        _check_finite(x, repr(self), 'x')
+        _check_finite(x, self, 'x')
         dtype = self.dtype
         return x if dtype is None or x.dtype == dtype else x.astype(dtype)
 
@@ -323,7 +327,7 @@ class Capa:
                 if isinstance(v, np.ndarray) and v.dtype.kind == 'f': st[k] = v.astype(dtype)
         self.input = None
 
-# %% ../nbs/00_capa.ipynb #9758df0f
+# %% ../nbs/00_capa.ipynb #e4c7a3ce
 def _rel_err(a, b, atol):
     "max|a − b| / (atol + max|b|): the error `check_capa` reports."
     a, b = np.asarray(a, np.float64), np.asarray(b, np.float64)
@@ -369,7 +373,7 @@ def _error_table(errors, tols):
     lines += [f'{label[c]:<{w}}' + ''.join(f'{cell(n, c):>12}' for n in names) for c in rows]
     return '\n'.join(lines + ['(errors max|a − b| / (atol + max|b|); ✗ marks one above its tolerance)'])
 
-# %% ../nbs/00_capa.ipynb #793c07c7
+# %% ../nbs/00_capa.ipynb #8669ab34
 def check_capa(capa, # the capa to check; it is never changed
                x=None, # one sample or a batch; `None`: a random batch of 2 samples
                rtol=1e-6, # the largest error allowed, max|a − b| / (atol + max|b|)
@@ -406,7 +410,7 @@ def check_capa(capa, # the capa to check; it is never changed
         raise AssertionError(f"check_capa failed for {capa!r}:\n{_error_table(errors, tols)}")
     return errors
 
-# %% ../nbs/00_capa.ipynb #142f3e0f
+# %% ../nbs/00_capa.ipynb #59ccd386
 def test_raises(exc, # the exception class expected
                 f, # a function of no arguments that should raise it
                 *contains): # strings the message must contain
@@ -419,7 +423,7 @@ def test_raises(exc, # the exception class expected
     except Exception as e: raise AssertionError(f"expected {exc.__name__}, got {type(e).__name__}: {e}") from e
     raise AssertionError(f"expected {exc.__name__}, but nothing was raised")
 
-# %% ../nbs/00_capa.ipynb #72b8a86c
+# %% ../nbs/00_capa.ipynb #c4ff0efc
 def _index_labels(shape):
     "Tick labels for the elements of an array of `shape`, in C order: '3' or '1,2'."
     return [','.join(map(str, i)) for i in np.ndindex(shape)]

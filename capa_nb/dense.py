@@ -5,12 +5,12 @@
 # %% auto #0
 __all__ = ['INITS', 'init_variance', 'init_weights', 'Dense']
 
-# %% ../nbs/01_dense.ipynb #ba8e995f
+# %% ../nbs/01_dense.ipynb #079e57ec
 import math, numbers
 import numpy as np
 from .capa import Capa
 
-# %% ../nbs/01_dense.ipynb #7b7c3a1f
+# %% ../nbs/01_dense.ipynb #fd327d52
 INITS = ('he', 'he_normal', 'he_uniform', 'xavier', 'xavier_normal', 'xavier_uniform')
 
 def _size(n, who, what):
@@ -62,7 +62,7 @@ def init_weights(shape, # the shape of the weight array
     else: w = math.sqrt(var) * rng.standard_normal(size=shape)
     return w.astype(dtype)
 
-# %% ../nbs/01_dense.ipynb #eb711f48
+# %% ../nbs/01_dense.ipynb #b765c1b7
 class Dense(Capa):
     "A fully connected capa, y = W x + b, with W of shape (n_out, n_in) as in torch.nn.Linear."
     def __init__(self,
@@ -82,7 +82,9 @@ class Dense(Capa):
 
     def forward(self, x):
         "y = W x + b for a batch: Y = X Wᵀ + b, X of shape (N, n_in)."
-        return x @ self.params['W'].T + self.params['b']
+        y = x @ self.params['W'].T
+        y += self.params['b']  # in place: one array allocated, not two
+        return y
 
     def jacobian(self, x):
         "dy/dx = W, shape (n_out, n_in), whatever x is."
@@ -96,5 +98,5 @@ class Dense(Capa):
     def backward(self, grad_output):
         "dE/dX = G W; writes dE/dW = Gᵀ X and dE/db = Σ_n G_n into `grads` in place. G: (N, n_out), X: (N, n_in)."
         np.matmul(grad_output.T, self.input, out=self.grads['W'])
-        np.sum(grad_output, axis=0, out=self.grads['b'])
+        grad_output.sum(axis=0, out=self.grads['b'])
         return grad_output @ self.params['W'] if self.needs_input_grad else None

@@ -5,11 +5,11 @@
 # %% auto #0
 __all__ = ['Summary', 'Sequential']
 
-# %% ../nbs/05_sequential.ipynb #43f74dbd
+# %% ../nbs/05_sequential.ipynb #ecbcc3e2
 import numpy as np
 from .capa import Capa, _as_shape
 
-# %% ../nbs/05_sequential.ipynb #ba83dc48
+# %% ../nbs/05_sequential.ipynb #8671fff4
 def _named(capas, attr):
     "The members' dicts `attr` merged, keys prefixed by the member's index: {'0.W': ..., '2.b': ...}."
     return {f"{i}.{k}": v for i, c in enumerate(capas) for k, v in getattr(c, attr).items()}
@@ -25,7 +25,7 @@ class Summary(str):
     "A text table that shows as itself in a notebook."
     def __repr__(self): return str(self)
 
-# %% ../nbs/05_sequential.ipynb #6697a390
+# %% ../nbs/05_sequential.ipynb #e175d637
 class Sequential(Capa):
     "Capas in a row, y = l_L(…l_2(l_1(x))): itself a Capa."
     def __init__(self, *capas): # the capas, applied left to right
@@ -122,8 +122,9 @@ class Sequential(Capa):
 
     def _run_forward(self, x):
         "The batch runner without the base class's cast and output check: every member casts and checks itself."
-        y = self._forward(x)
-        self.input, self._single = x, False
+        y = x
+        for c in self.capas: y = c._run_forward(y)
+        self.input, self._single = x, False  # cached only once every member has succeeded
         return y
 
     def _run_backward(self, g, dt, need_dx=True):

@@ -5,13 +5,13 @@
 # %% auto #0
 __all__ = ['METRICS', 'accuracy', 'History', 'predict', 'evaluate', 'fit']
 
-# %% ../nbs/07_training.ipynb #298ff681
-import numbers
+# %% ../nbs/07_training.ipynb #15e49bfa
+import math, numbers
 import numpy as np
 from .capa import Capa, _as_array, _check_dt, _check_finite
 from .losses import Loss
 
-# %% ../nbs/07_training.ipynb #6a038afc
+# %% ../nbs/07_training.ipynb #ae07a5c3
 def accuracy(y_pred, # (N, K) scores or probabilities, or (N,) / (N, 1) probabilities of class 1
              y_true, # (N,) labels, or targets shaped like y_pred (one-hot rows, or 0/1)
             ) -> float: # the fraction of samples whose predicted class is the true one
@@ -36,7 +36,7 @@ def _metric_fns(metrics):
         else: raise ValueError(f"fit: unknown metric {m!r}; known: {sorted(METRICS)}, or pass a function f(y_pred, y_true)")
     return fns
 
-# %% ../nbs/07_training.ipynb #a023760b
+# %% ../nbs/07_training.ipynb #dc0d0c43
 class History:
     "Per-epoch training record returned by `fit`: `history` maps 'loss', 'val_loss', metric names and 'val_' + metric to lists."
     def __init__(self): self.history, self.epoch = {}, []
@@ -63,7 +63,7 @@ class History:
         fig.tight_layout()
         return fig
 
-# %% ../nbs/07_training.ipynb #35571fe9
+# %% ../nbs/07_training.ipynb #d5b69e54
 def _check_data(model, X, Y, loss, who, names=('X', 'Y')):
     "X as the model's input batch (cast once), and Y checked by `loss` and returned as the targets it computes with."
     if not isinstance(model, Capa): raise TypeError(f"{who}: model must be a Capa; got {type(model).__name__}")
@@ -93,7 +93,7 @@ def _check_count(value, who, name, low):
         raise ValueError(f"{who}: {name} must be an int ≥ {low}; got {value!r}")
     return int(value)
 
-# %% ../nbs/07_training.ipynb #a9c708ba
+# %% ../nbs/07_training.ipynb #7e0b0fea
 def _predict(model, X, batch_size):
     "Outputs for an already-checked X, in eval mode and in batches; the model's mode is restored afterwards."
     was = model.training
@@ -121,29 +121,7 @@ def evaluate(model, # the trained capa or Sequential
     y = _predict(model, X, _check_count(batch_size, 'evaluate', 'batch_size', 1))
     return {'loss': float(loss._value(y, T)), **{k: f(y, T) for k, f in _metric_fns(metrics).items()}}
 
-# %% ../nbs/07_training.ipynb #48869daa
-class _Snapshot:
-    "A copy of a model's parameters and optimizer state in buffers allocated once; `take` refreshes it in place, `restore` puts it back."
-    def __init__(self, model):
-        self.model, self.pairs, self.state, self.taken = model, [(p, p.copy()) for p in model.params.values()], None, False
-
-    def take(self):
-        for p, buf in self.pairs: np.copyto(buf, p)
-        self.taken = True
-        if self.model.optimizer is None: return  # the wiki's rule keeps no state
-        live = self.model.optimizer_state
-        if live: self.state = {k: {s: (v.copy() if isinstance(v, np.ndarray) else v) for s, v in st.items()} for k, st in live.items()}
-
-    def restore(self):
-        for p, buf in self.pairs: np.copyto(p, buf)
-        for k, st in self.model.optimizer_state.items():
-            saved = (self.state or {}).get(k, {})
-            for s in list(st):
-                if s not in saved: del st[s]
-                elif isinstance(st[s], np.ndarray): np.copyto(st[s], saved[s])
-                else: st[s] = saved[s]
-
-# %% ../nbs/07_training.ipynb #24611bca
+# %% ../nbs/07_training.ipynb #a0246a27
 def _progress(epochs, enabled):
     "A tqdm progress bar over the epochs (a widget in Jupyter, text in a terminal), or None."
     if not enabled: return None
@@ -177,7 +155,7 @@ def fit(model, # the capa (usually a Sequential) to train, in place
     if optimizer is not None: model.optimizer = optimizer
     rng, n, history = np.random.default_rng(seed), len(X), History()
     model.train()
-    snap, bar = _Snapshot(model), _progress(epochs, progress)
+    bar = _progress(epochs, progress)
     try:
         for epoch in range(1, epochs + 1):
             order = rng.permutation(n) if shuffle else None
@@ -187,8 +165,7 @@ def fit(model, # the capa (usually a Sequential) to train, in place
                 xb, tb = Xe[i:i + batch_size], Te[i:i + batch_size]
                 y = model._run_forward(xb)
                 E, g = loss._value_and_grad(y, tb)
-                if not np.isfinite(E): _diverged(model, snap, E, epoch, b)
-                snap.take()
+                if not math.isfinite(E): _diverged(model, E, epoch, b)   # before the backward: nothing of this batch is applied
                 model._run_backward(g, dt, need_dx=False)  # dE/dX of the data is not needed
                 total += float(E) * len(xb)
                 for k, f in fns.items(): mtotal[k] += f(y, tb) * len(xb)
@@ -204,12 +181,9 @@ def fit(model, # the capa (usually a Sequential) to train, in place
         if bar is not None: bar.close()
     return history
 
-def _diverged(model, snap, E, epoch, batch):
-    "Put the model back in its last finite state and raise the FloatingPointError that says where training diverged."
+def _diverged(model, E, epoch, batch):
+    "The FloatingPointError that says where training diverged, and whether the parameters are still finite."
     finite = all(np.isfinite(p).all() for p in model.params.values())
-    if not finite and snap.taken: snap.restore()
-    where = ("the state before this batch" if finite else
-             "the state before the previous batch, whose step overflowed the parameters" if snap.taken else
-             "its initial state, which is not finite")
-    raise FloatingPointError(f"fit: the loss is {E} at epoch {epoch}, batch {batch}; the model is left in {where}. "
-                             f"Try a smaller dt.")
+    state = ("the model is left as it was before this batch" if finite else
+             "the parameters are not finite: the step of an earlier batch overflowed them")
+    raise FloatingPointError(f"fit: the loss is {E} at epoch {epoch}, batch {batch}; {state}. Try a smaller dt.")
