@@ -5,8 +5,8 @@
 # %% auto #0
 __all__ = []
 
-# %% ../nbs/index.ipynb #d878b9a8
-from . import capa, dense, activations, losses, shape, sequential, optim, training, io
+# %% ../nbs/index.ipynb #fe94e15f
+from . import capa, dense, activations, losses, shape, sequential, optim, training, conv, pooling, regularization, io
 from .capa import *
 from .dense import *
 from .activations import *
@@ -15,5 +15,8 @@ from .shape import *
 from .sequential import *
 from .optim import *
 from .training import *
+from .conv import *
+from .pooling import *
+from .regularization import *
 from .io import *
-__all__ = [n for m in (capa, dense, activations, losses, shape, sequential, optim, training, io) for n in m.__all__]
+__all__ = [n for m in (capa, dense, activations, losses, shape, sequential, optim, training, conv, pooling, regularization, io) for n in m.__all__]

@@ -1,0 +1,90 @@
+"""Per-epoch training time of the digits CNN: capa_nb's `fit` against PyTorch on the CPU, same architecture, same data,
+same batches, interleaved epoch by epoch in one run; medians. Also the peak memory of a capa_nb training epoch.
+
+numpy's BLAS (OpenBLAS) is limited to one thread while this runs (threadpoolctl; `--blas-threads` changes it). With two, its
+idle threads spin for a while after every product and take the cores torch's two threads need, so torch's epochs come out
+several times slower than they are: an unfair comparison in our favour.
+
+conv(1→16, 3, pad 1) – ReLU – maxpool 2 – conv(16→32, 3, pad 1) – ReLU – maxpool 2 – Flatten – Dense(128→10),
+CrossEntropy from logits, batch 32, float32, plain SGD, on scikit-learn's digits as 1×8×8 images.
+
+    python bench/cnn_digits.py [--epochs 15] [--threads 2]
+"""
+import argparse, platform, resource, time, tracemalloc
+from threadpoolctl import threadpool_limits
+import numpy as np
+from sklearn.datasets import load_digits
+from capa_nb.all import Sequential, Conv2D, ReLU, MaxPool2D, Flatten, Dense, CrossEntropy, fit, accuracy
+
+def data():
+    "Digits as float32 images (N, 1, 8, 8) in [0, 1], and integer labels."
+    d = load_digits()
+    return (d.images[:, None] / 16).astype(np.float32), d.target.astype(np.int64)
+
+def capa_model(seed=0):
+    r = np.random.default_rng(seed)
+    f32 = np.float32
+    return Sequential(Conv2D((1, 8, 8), 16, 3, padding=1, rng=r, dtype=f32), ReLU(), MaxPool2D(2),
+                      Conv2D((16, 4, 4), 32, 3, padding=1, rng=r, dtype=f32), ReLU(), MaxPool2D(2),
+                      Flatten(), Dense(128, 10, rng=r, dtype=f32))
+
+def torch_model(torch, model):
+    "The same network in torch, with the same initial weights."
+    nn = torch.nn
+    net = nn.Sequential(nn.Conv2d(1, 16, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2),
+                        nn.Conv2d(16, 32, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2), nn.Flatten(), nn.Linear(128, 10))
+    with torch.no_grad():
+        for p, k in zip(net.parameters(), ['0.W', '0.b', '3.W', '3.b', '7.W', '7.b']): p.copy_(torch.from_numpy(model.params[k]))
+    return net
+
+def torch_epoch(torch, net, opt, X, Y, bs, seed):
+    order = torch.from_numpy(np.random.default_rng(seed).permutation(len(X)))
+    Xs, Ys = X[order], Y[order]
+    for i in range(0, len(X), bs):
+        opt.zero_grad(set_to_none=True)
+        torch.nn.functional.cross_entropy(net(Xs[i:i + bs]), Ys[i:i + bs]).backward()
+        opt.step()
+
+def main(epochs=15, warmup=2, threads=2, blas_threads=1, dt=0.05, bs=32):
+    with threadpool_limits(blas_threads, user_api='blas'): return _main(epochs, warmup, threads, blas_threads, dt, bs)
+
+def _main(epochs, warmup, threads, blas_threads, dt, bs):
+    X, Y = data()
+    model = capa_model()
+    runs = {'capa_nb fit': lambda e: fit(model, X, Y, CrossEntropy(), 1, dt, batch_size=bs, seed=e, progress=False)}
+    try:
+        import torch
+        torch.set_num_threads(threads)
+        net = torch_model(torch, model)
+        opt = torch.optim.SGD(net.parameters(), lr=dt)
+        Xt, Yt = torch.from_numpy(X), torch.from_numpy(Y)
+        runs[f'PyTorch CPU ({threads} threads)'] = lambda e: torch_epoch(torch, net, opt, Xt, Yt, bs, e)
+    except ImportError: torch = None
+    times = {k: [] for k in runs}
+    names = list(runs)
+    for e in range(warmup + epochs):          # interleaved: every epoch, each implementation once, in a rotating order
+        for k in names[e % len(names):] + names[:e % len(names)]:   # (torch's idle threads spin; no one always runs after it)
+            run = runs[k]
+            t0 = time.perf_counter(); run(e); s = time.perf_counter() - t0
+            if e >= warmup: times[k].append(s)
+    tracemalloc.start()
+    fit(model, X, Y, CrossEntropy(), 1, dt, batch_size=bs, seed=999, progress=False)
+    _, peak = tracemalloc.get_traced_memory(); tracemalloc.stop()
+    med = {k: float(np.median(v)) for k, v in times.items()}
+    print(f"digits CNN ({len(X)} images 1×8×8, batch {bs}, float32, SGD), median of {epochs} epochs after {warmup} warm-up")
+    print(f"numpy {np.__version__} (BLAS threads: {blas_threads}), python {platform.python_version()}"
+          + (f", torch {torch.__version__}" if torch else ""))
+    ref = med.get(f'PyTorch CPU ({threads} threads)')
+    print(f"{'implementation':<28}{'ms / epoch':>12}{'vs PyTorch':>14}")
+    for k, v in med.items(): print(f"{k:<28}{1e3 * v:>12.2f}" + (f"{v / ref:>13.2f}x" if ref else ''))
+    print(f"peak memory allocated by one capa_nb epoch (tracemalloc): {peak / 2**20:.2f} MiB; "
+          f"process peak RSS (numpy, torch and all): {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**10:.0f} MiB")
+    print(f"training accuracy after the run: capa_nb {accuracy(model.forward(X), Y):.3f}")
+    return med
+
+if __name__ == '__main__':
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument('--epochs', type=int, default=15); ap.add_argument('--threads', type=int, default=2)
+    ap.add_argument('--blas-threads', type=int, default=1)
+    a = ap.parse_args()
+    main(epochs=a.epochs, threads=a.threads, blas_threads=a.blas_threads)
