@@ -5,7 +5,7 @@
 # %% auto #0
 __all__ = []
 
-# %% ../nbs/index.ipynb #fe94e15f
+# %% ../nbs/index.ipynb #da6ceb92
 from . import capa, dense, activations, losses, shape, sequential, optim, training, conv, pooling, regularization, io
 from .capa import *
 from .dense import *

@@ -5,12 +5,12 @@
 # %% auto #0
 __all__ = ['INITS', 'init_variance', 'init_weights', 'Dense']
 
-# %% ../nbs/01_dense.ipynb #079e57ec
+# %% ../nbs/01_dense.ipynb #01b6d33d
 import math, numbers
 import numpy as np
 from .capa import Capa
 
-# %% ../nbs/01_dense.ipynb #fd327d52
+# %% ../nbs/01_dense.ipynb #6fad4a55
 INITS = ('he', 'he_normal', 'he_uniform', 'xavier', 'xavier_normal', 'xavier_uniform')
 
 def _size(n, who, what):
@@ -62,7 +62,7 @@ def init_weights(shape, # the shape of the weight array
     else: w = math.sqrt(var) * rng.standard_normal(size=shape)
     return w.astype(dtype)
 
-# %% ../nbs/01_dense.ipynb #b765c1b7
+# %% ../nbs/01_dense.ipynb #b292ce42
 class Dense(Capa):
     "A fully connected capa, y = W x + b, with W of shape (n_out, n_in) as in torch.nn.Linear."
     def __init__(self,
@@ -98,5 +98,5 @@ class Dense(Capa):
     def backward(self, grad_output):
         "dE/dX = G W; writes dE/dW = Gᵀ X and dE/db = Σ_n G_n into `grads` in place. G: (N, n_out), X: (N, n_in)."
         np.matmul(grad_output.T, self.input, out=self.grads['W'])
-        grad_output.sum(axis=0, out=self.grads['b'])
+        np.add.reduce(grad_output, axis=0, out=self.grads['b'])  # the ufunc's own reduce: no Python wrapper
         return grad_output @ self.params['W'] if self.needs_input_grad else None

@@ -5,12 +5,12 @@
 # %% auto #0
 __all__ = ['one_hot', 'Loss', 'MSE', 'BinaryCrossEntropy', 'CrossEntropy']
 
-# %% ../nbs/03_losses.ipynb #291f1002
+# %% ../nbs/03_losses.ipynb #60e2dd30
 import numbers
 import numpy as np
 from .capa import _as_array, _first_bad, _check_finite
 
-# %% ../nbs/03_losses.ipynb #71fa5fea
+# %% ../nbs/03_losses.ipynb #c3aa55c0
 def _check_unit_interval(a, who, what):
     "`ValueError` unless every entry of `a` lies in [0, 1]."
     bad = (a < 0) | (a > 1)
@@ -31,7 +31,7 @@ def _targets_like(y_true, p, who):
     _check_finite(t, who, 'y_true')
     return t.astype(p.dtype, copy=False)
 
-# %% ../nbs/03_losses.ipynb #e6e2ac40
+# %% ../nbs/03_losses.ipynb #6dbfaf2b
 def _labels(labels, K, who):
     "Integer class labels, checked to lie in [0, K)."
     c = np.asarray(labels)
@@ -58,7 +58,7 @@ def one_hot(labels, # integer class labels, any shape, each in [0, K)
         raise ValueError(f"one_hot: K must be an int ≥ 1, got {K!r}")
     return _one_hot(labels, int(K), np.dtype(dtype), 'one_hot')
 
-# %% ../nbs/03_losses.ipynb #df58be3e
+# %% ../nbs/03_losses.ipynb #6f982883
 class Loss:
     "A scalar error E(y_pred, y_true) and its gradient dE/dy_pred; a subclass writes `_value`, `_grad` and, if needed, `_checked`."
     def __call__(self,
@@ -89,13 +89,13 @@ class Loss:
         return self._value(p, t), self._grad(p, t)
     def __repr__(self): return f"{type(self).__name__}()"
 
-# %% ../nbs/03_losses.ipynb #5ddb3cfc
+# %% ../nbs/03_losses.ipynb #fba0283a
 class MSE(Loss):
     "Mean squared error, averaged over every element: E = mean((y − t)²)."
     def _value(self, p, t): return np.mean((p - t) ** 2)
     def _grad(self, p, t): return 2 * (p - t) / p.size
 
-# %% ../nbs/03_losses.ipynb #4258f52d
+# %% ../nbs/03_losses.ipynb #b9415378
 _LOG_FLOOR = -100                        # torch's clamp of each log in the value
 _DENOM_FLOOR = float(np.float32(1e-12))  # and of p(1 − p) in the gradient: torch's EPSILON is the C float 1e-12 (9.9999999600e-13)
 
@@ -114,7 +114,7 @@ class BinaryCrossEntropy(Loss):
 
     def _grad(self, p, t): return (p - t) / np.maximum(p * (1 - p), _DENOM_FLOOR) / p.size
 
-# %% ../nbs/03_losses.ipynb #b6b3bead
+# %% ../nbs/03_losses.ipynb #de12cb76
 def _log_softmax(z):
     "log softmax over the last axis, computed as (z − max) − log Σ exp(z − max): no overflow, no log(0)."
     shifted, _, total = _softmax_parts(z)
@@ -122,9 +122,9 @@ def _log_softmax(z):
 
 def _softmax_parts(z):
     "z − max, its exponential e and Σ e over the last axis: log-softmax is (z − max) − log Σ e, softmax is e / Σ e."
-    shifted = z - z.max(axis=-1, keepdims=True)
+    shifted = z - np.maximum.reduce(z, axis=-1, keepdims=True)  # ufunc reductions: z.max()/e.sum() go through a Python wrapper
     e = np.exp(shifted)
-    return shifted, e, e.sum(axis=-1, keepdims=True)
+    return shifted, e, np.add.reduce(e, axis=-1, keepdims=True)
 
 def _check_row_sums(rows, pred_dtype, who):
     "`ValueError` unless every target row sums to 1, to √ε of the coarser of the two dtypes."
@@ -188,6 +188,6 @@ class CrossEntropy(Loss):
         if not self.from_logits: return super()._value_and_grad(p, t)
         shifted, e, total = _softmax_parts(p)
         n = len(p)
-        E = (np.log(total).sum() - (t * shifted).sum()) / n   # −Σ t·(shifted − log Σe), with Σ t = 1 per row
+        E = (np.add.reduce(np.log(total), axis=None) - np.add.reduce(t * shifted, axis=None)) / n  # −Σ t·(shifted − log Σe), Σ t = 1 per row
         e /= total; e -= t; e /= n                              # (softmax − t)/N, in e's memory
         return E, e
