@@ -10,8 +10,8 @@ CrossEntropy from logits, batch 32, float32, plain SGD, on scikit-learn's digits
 
     python bench/cnn_digits.py [--epochs 15] [--threads 2]
 """
-import argparse, platform, resource, time, tracemalloc
-from threadpoolctl import threadpool_limits
+import platform, resource, tracemalloc
+from timing import command_line, interleaved_medians, torch_epoch
 import numpy as np
 from sklearn.datasets import load_digits
 from capa_nb.all import Sequential, Conv2D, ReLU, MaxPool2D, Flatten, Dense, CrossEntropy, fit, accuracy
@@ -37,18 +37,8 @@ def torch_model(torch, model):
         for p, k in zip(net.parameters(), ['0.W', '0.b', '3.W', '3.b', '7.W', '7.b']): p.copy_(torch.from_numpy(model.params[k]))
     return net
 
-def torch_epoch(torch, net, opt, X, Y, bs, seed):
-    order = torch.from_numpy(np.random.default_rng(seed).permutation(len(X)))
-    Xs, Ys = X[order], Y[order]
-    for i in range(0, len(X), bs):
-        opt.zero_grad(set_to_none=True)
-        torch.nn.functional.cross_entropy(net(Xs[i:i + bs]), Ys[i:i + bs]).backward()
-        opt.step()
-
 def main(epochs=15, warmup=2, threads=2, blas_threads=1, dt=0.05, bs=32):
-    with threadpool_limits(blas_threads, user_api='blas'): return _main(epochs, warmup, threads, blas_threads, dt, bs)
-
-def _main(epochs, warmup, threads, blas_threads, dt, bs):
+    "Time the implementations and print the table; `blas_threads` is only reported (`command_line` sets the limit)."
     X, Y = data()
     model = capa_model()
     runs = {'capa_nb fit': lambda e: fit(model, X, Y, CrossEntropy(), 1, dt, batch_size=bs, seed=e, progress=False)}
@@ -60,17 +50,10 @@ def _main(epochs, warmup, threads, blas_threads, dt, bs):
         Xt, Yt = torch.from_numpy(X), torch.from_numpy(Y)
         runs[f'PyTorch CPU ({threads} threads)'] = lambda e: torch_epoch(torch, net, opt, Xt, Yt, bs, e)
     except ImportError: torch = None
-    times = {k: [] for k in runs}
-    names = list(runs)
-    for e in range(warmup + epochs):          # interleaved: every epoch, each implementation once, in a rotating order
-        for k in names[e % len(names):] + names[:e % len(names)]:   # (torch's idle threads spin; no one always runs after it)
-            run = runs[k]
-            t0 = time.perf_counter(); run(e); s = time.perf_counter() - t0
-            if e >= warmup: times[k].append(s)
+    med = interleaved_medians(runs, epochs, warmup)
     tracemalloc.start()
     fit(model, X, Y, CrossEntropy(), 1, dt, batch_size=bs, seed=999, progress=False)
     _, peak = tracemalloc.get_traced_memory(); tracemalloc.stop()
-    med = {k: float(np.median(v)) for k, v in times.items()}
     print(f"digits CNN ({len(X)} images 1×8×8, batch {bs}, float32, SGD), median of {epochs} epochs after {warmup} warm-up")
     print(f"numpy {np.__version__} (BLAS threads: {blas_threads}), python {platform.python_version()}"
           + (f", torch {torch.__version__}" if torch else ""))
@@ -82,9 +65,4 @@ def _main(epochs, warmup, threads, blas_threads, dt, bs):
     print(f"training accuracy after the run: capa_nb {accuracy(model.forward(X), Y):.3f}")
     return med
 
-if __name__ == '__main__':
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument('--epochs', type=int, default=15); ap.add_argument('--threads', type=int, default=2)
-    ap.add_argument('--blas-threads', type=int, default=1)
-    a = ap.parse_args()
-    main(epochs=a.epochs, threads=a.threads, blas_threads=a.blas_threads)
+if __name__ == '__main__': command_line(main, __doc__)

@@ -9,8 +9,8 @@ each row reports the median over the measured epochs, so the machine's load affe
 numpy's BLAS is limited to one thread while this runs (threadpoolctl; `--blas-threads` changes it): with two, its idle threads
 spin after every product and slow torch's threads down, which would flatter both numpy implementations against torch.
 """
-import argparse, platform, time
-from threadpoolctl import threadpool_limits
+import platform
+from timing import command_line, interleaved_medians, torch_epoch
 import numpy as np
 from sklearn.datasets import load_digits
 from capa_nb.all import Sequential, Dense, ReLU, CrossEntropy, fit, accuracy
@@ -62,20 +62,8 @@ def torch_setup(model, threads):
         for p, k in zip(net.parameters(), ['0.W', '0.b', '2.W', '2.b']): p.copy_(torch.from_numpy(model.params[k]))
     return torch, net
 
-def torch_epoch(torch, net, opt, X, Y, bs, seed):
-    order = torch.from_numpy(np.random.default_rng(seed).permutation(len(X)))
-    Xs, Ys = X[order], Y[order]
-    lossf = torch.nn.functional.cross_entropy
-    for i in range(0, len(X), bs):
-        opt.zero_grad(set_to_none=True)
-        loss = lossf(net(Xs[i:i + bs]), Ys[i:i + bs])
-        loss.backward()
-        opt.step()
-
 def main(epochs=15, warmup=2, threads=2, blas_threads=1, dt=0.05, bs=32):
-    with threadpool_limits(blas_threads, user_api='blas'): return _main(epochs, warmup, threads, blas_threads, dt, bs)
-
-def _main(epochs, warmup, threads, blas_threads, dt, bs):
+    "Time the implementations and print the table; `blas_threads` is only reported (`command_line` sets the limit)."
     X, Y = data()
     model = capa_model()
     hand = HandWritten(model)
@@ -87,14 +75,7 @@ def _main(epochs, warmup, threads, blas_threads, dt, bs):
         Xt, Yt = torch.from_numpy(X), torch.from_numpy(Y)
         runs[f'PyTorch CPU ({threads} threads)'] = lambda e: torch_epoch(torch, net, opt, Xt, Yt, bs, e)
     except ImportError: torch = None
-    times = {k: [] for k in runs}
-    names = list(runs)
-    for e in range(warmup + epochs):          # interleaved: every epoch, each implementation once, in a rotating order
-        for k in names[e % len(names):] + names[:e % len(names)]:   # (torch's idle threads spin; no one always runs after it)
-            run = runs[k]
-            t0 = time.perf_counter(); run(e); dt_s = time.perf_counter() - t0
-            if e >= warmup: times[k].append(dt_s)
-    med = {k: float(np.median(v)) for k, v in times.items()}
+    med = interleaved_medians(runs, epochs, warmup)
     ref = med['hand-written numpy']
     print(f"MLP 64-128-10 on digits ({len(X)} samples, batch {bs}, float32, SGD), median of {epochs} epochs after {warmup} warm-up")
     print(f"numpy {np.__version__} (BLAS threads: {blas_threads}), python {platform.python_version()}"
@@ -105,9 +86,4 @@ def _main(epochs, warmup, threads, blas_threads, dt, bs):
     print('training accuracy after the run: ' + ', '.join(f"{k} {v:.3f}" for k, v in acc.items()))
     return med
 
-if __name__ == '__main__':
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument('--epochs', type=int, default=15); ap.add_argument('--threads', type=int, default=2)
-    ap.add_argument('--blas-threads', type=int, default=1)
-    a = ap.parse_args()
-    main(epochs=a.epochs, threads=a.threads, blas_threads=a.blas_threads)
+if __name__ == '__main__': command_line(main, __doc__)

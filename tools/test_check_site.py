@@ -196,37 +196,7 @@ def test_browser_sees_rendered_math_and_loaded_images(site_results):
 
 # --- end to end: a tiny nbdev project built by tools/docs.py --------------------------------------------------
 
-SETTINGS = textwrap.dedent('''\
-    [DEFAULT]
-    repo = demolib
-    lib_name = demolib
-    version = 0.0.1
-    min_python = 3.10
-    license = apache2
-    black_formatting = False
-    doc_path = _docs
-    lib_path = demolib
-    nbs_path = nbs
-    recursive = True
-    tst_flags = notest
-    put_version_in_init = False
-    branch = main
-    custom_sidebar = False
-    doc_host = https://example.github.io
-    doc_baseurl = /demolib
-    git_url = https://github.com/example/demolib
-    title = demolib
-    audience = Developers
-    author = someone
-    author_email = someone@example.com
-    copyright = 2026 onwards, someone
-    description = A demo
-    keywords = demo
-    language = English
-    status = 3
-    user = example
-    readme_nb = index.ipynb
-    ''')
+from test_docs import SETTINGS  # the same demo project's settings.ini as the docs tests
 
 
 def write_nb(path, cells):

@@ -1,0 +1,34 @@
+"""What both benchmarks share: timing implementations epoch by epoch, interleaved in one process."""
+import argparse, time
+import numpy as np
+from threadpoolctl import threadpool_limits
+
+def interleaved_medians(runs, # {name: run(epoch)}: each trains one epoch
+                        epochs, # measured epochs
+                        warmup): # epochs run first and not measured
+    "Median seconds per epoch of each run, every epoch running each once in a rotating order."
+    names, times = list(runs), {k: [] for k in runs}
+    for e in range(warmup + epochs):
+        # rotating: torch's idle threads spin for a moment after its work; no implementation always runs right after it
+        for k in names[e % len(names):] + names[:e % len(names)]:
+            t0 = time.perf_counter(); runs[k](e); s = time.perf_counter() - t0
+            if e >= warmup: times[k].append(s)
+    return {k: float(np.median(v)) for k, v in times.items()}
+
+def torch_epoch(torch, net, opt, X, Y, bs, seed):
+    "One epoch of `net` in torch with cross-entropy, on the batches of the seeded order capa_nb's fit uses."
+    order = torch.from_numpy(np.random.default_rng(seed).permutation(len(X)))
+    Xs, Ys = X[order], Y[order]
+    for i in range(0, len(X), bs):
+        opt.zero_grad(set_to_none=True)
+        torch.nn.functional.cross_entropy(net(Xs[i:i + bs]), Ys[i:i + bs]).backward()
+        opt.step()
+
+def command_line(main, doc):
+    "Run a benchmark's `main(epochs, threads, blas_threads)` from the command line, with numpy's BLAS limited as asked."
+    ap = argparse.ArgumentParser(description=doc, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument('--epochs', type=int, default=15, help='measured epochs')
+    ap.add_argument('--threads', type=int, default=2, help="PyTorch's threads")
+    ap.add_argument('--blas-threads', type=int, default=1, help="numpy's BLAS threads (see the docstring for why 1)")
+    a = ap.parse_args()
+    with threadpool_limits(a.blas_threads, user_api='blas'): main(epochs=a.epochs, threads=a.threads, blas_threads=a.blas_threads)
