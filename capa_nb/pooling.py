@@ -5,12 +5,12 @@
 # %% auto #0
 __all__ = ['MaxPool2D', 'AvgPool2D']
 
-# %% ../nbs/09_pooling.ipynb #48d46202
+# %% ../nbs/09_pooling.ipynb #42c4c7d0
 import numpy as np
 from .capa import Capa
 from .conv import _pair, conv_output_size
 
-# %% ../nbs/09_pooling.ipynb #006b44ff
+# %% ../nbs/09_pooling.ipynb #d9e8b2f0
 class _Pool2D(Capa):
     "Pooling over kh×kw windows of each channel, moved by a stride: the geometry MaxPool2D and AvgPool2D share."
     def __init__(self,
@@ -67,7 +67,7 @@ class _Pool2D(Capa):
             J[c, i, j, c, sh * i + u, sw * j + v] = value
         return J
 
-# %% ../nbs/09_pooling.ipynb #0b128db3
+# %% ../nbs/09_pooling.ipynb #034b414d
 def _max(parts):
     "The elementwise max of the arrays `parts` (one per kernel offset), in a new array."
     y = np.maximum(parts[0], parts[1]) if len(parts) > 1 else parts[0].copy()
