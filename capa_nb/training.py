@@ -5,13 +5,13 @@
 # %% auto #0
 __all__ = ['METRICS', 'accuracy', 'History', 'predict', 'evaluate', 'fit']
 
-# %% ../nbs/07_training.ipynb #a36ac5d9
+# %% ../nbs/07_training.ipynb #a6e31801
 import math, numbers
 import numpy as np
 from .capa import Capa, _as_array, _check_dt, _check_finite
 from .losses import Loss
 
-# %% ../nbs/07_training.ipynb #eab35820
+# %% ../nbs/07_training.ipynb #d4e30f77
 def accuracy(y_pred, # (N, K) scores or probabilities, or (N,) / (N, 1) probabilities of class 1
              y_true, # (N,) labels, or targets shaped like y_pred (one-hot rows, or 0/1)
             ) -> float: # the fraction of samples whose predicted class is the true one
@@ -36,7 +36,7 @@ def _metric_fns(metrics):
         else: raise ValueError(f"fit: unknown metric {m!r}; known: {sorted(METRICS)}, or pass a function f(y_pred, y_true)")
     return fns
 
-# %% ../nbs/07_training.ipynb #3f7ebd20
+# %% ../nbs/07_training.ipynb #3ce98f80
 class History:
     "Per-epoch training record returned by `fit`: `history` maps 'loss', 'val_loss', metric names and 'val_' + metric to lists."
     def __init__(self): self.history, self.epoch = {}, []
@@ -63,7 +63,7 @@ class History:
         fig.tight_layout()
         return fig
 
-# %% ../nbs/07_training.ipynb #2c9b6019
+# %% ../nbs/07_training.ipynb #d4e26001
 def _check_data(model, X, Y, loss, who, names=('X', 'Y')):
     "X as the model's input batch (cast once), and Y checked by `loss` and returned as the targets it computes with."
     if not isinstance(model, Capa): raise TypeError(f"{who}: model must be a Capa; got {type(model).__name__}")
@@ -84,8 +84,8 @@ def _check_data(model, X, Y, loss, who, names=('X', 'Y')):
                          f"{names[1]} of shape {Y.shape}")
     if not isinstance(loss, Loss): raise TypeError(f"{who}: loss must be a Loss (MSE(), CrossEntropy(), ...); got {loss!r}")
     dtype = model.dtype or X.dtype
-    _, T = loss._checked(np.zeros((len(X), *model.output_shape), dtype), Y)
-    return X, T.reshape(len(X), *T.shape[1:]) if T.ndim else T
+    _, T = loss._checked(np.zeros((len(X), *model.output_shape), dtype), Y)  # the loss's own checks, once, on all of Y
+    return X, T
 
 def _check_count(value, who, name, low):
     "`value` as an int ≥ `low`; `ValueError` otherwise."
@@ -93,7 +93,7 @@ def _check_count(value, who, name, low):
         raise ValueError(f"{who}: {name} must be an int ≥ {low}; got {value!r}")
     return int(value)
 
-# %% ../nbs/07_training.ipynb #bcbdff46
+# %% ../nbs/07_training.ipynb #113a7caf
 def _predict(model, X, batch_size):
     "Outputs for an already-checked X, in eval mode and in batches; the model's mode is restored afterwards."
     was = model.training
@@ -119,9 +119,9 @@ def evaluate(model, # the trained capa or Sequential
     "The loss and metrics of the model on (X, Y), in eval mode."
     X, T = _check_data(model, X, Y, loss, 'evaluate')
     y = _predict(model, X, _check_count(batch_size, 'evaluate', 'batch_size', 1))
-    return {'loss': float(loss._value(y, T)), **{k: f(y, T) for k, f in _metric_fns(metrics).items()}}
+    return {'loss': float(loss._value(y, T)), **{k: f(y, np.asarray(Y)) for k, f in _metric_fns(metrics).items()}}
 
-# %% ../nbs/07_training.ipynb #ce9f202b
+# %% ../nbs/07_training.ipynb #77992c30
 def _progress(epochs, enabled):
     "A tqdm progress bar over the epochs (a widget in Jupyter, text in a terminal), or None."
     if not enabled: return None
@@ -144,6 +144,7 @@ def fit(model, # the capa (usually a Sequential) to train, in place
        ) -> History: # per-epoch loss and metrics
     "Train `model` on (X, Y) by minibatch gradient descent; returns the History."
     X, T = _check_data(model, X, Y, loss, 'fit')
+    Y = np.asarray(Y)
     epochs = _check_count(epochs, 'fit', 'epochs', 0)
     batch_size = _check_count(batch_size, 'fit', 'batch_size', 1)
     dt = _check_dt(dt, 'fit')
@@ -152,6 +153,7 @@ def fit(model, # the capa (usually a Sequential) to train, in place
         if not isinstance(validation_data, (tuple, list)) or len(validation_data) != 2:
             raise ValueError("fit: validation_data must be a pair (X_val, Y_val)")
         Xv, Tv = _check_data(model, *validation_data, loss, 'fit', ('X_val', 'Y_val'))
+        Yv = np.asarray(validation_data[1])
     if optimizer is not None: model.optimizer = optimizer
     rng, n, history = np.random.default_rng(seed), len(X), History()
     model.train()
@@ -160,6 +162,7 @@ def fit(model, # the capa (usually a Sequential) to train, in place
         for epoch in range(1, epochs + 1):
             order = rng.permutation(n) if shuffle else None
             Xe, Te = (X[order], T[order]) if shuffle else (X, T)
+            Ye = (Y[order] if shuffle else Y) if fns else None   # metrics see the targets as given, not the loss's form
             total, mtotal = 0.0, dict.fromkeys(fns, 0.0)
             for b, i in enumerate(range(0, n, batch_size), 1):
                 xb, tb = Xe[i:i + batch_size], Te[i:i + batch_size]
@@ -168,12 +171,12 @@ def fit(model, # the capa (usually a Sequential) to train, in place
                 if not math.isfinite(E): _diverged(model, E, epoch, b)   # before the backward: nothing of this batch is applied
                 model._run_backward(g, dt, need_dx=False)  # dE/dX of the data is not needed
                 total += float(E) * len(xb)
-                for k, f in fns.items(): mtotal[k] += f(y, tb) * len(xb)
+                for k, f in fns.items(): mtotal[k] += f(y, Ye[i:i + batch_size]) * len(xb)
             logs = {'loss': total / n}
             if validation_data is not None: yv = _predict(model, Xv, 256); logs['val_loss'] = float(loss._value(yv, Tv))
             for k, f in fns.items():
                 logs[k] = mtotal[k] / n
-                if validation_data is not None: logs['val_' + k] = f(yv, Tv)
+                if validation_data is not None: logs['val_' + k] = f(yv, Yv)
             history._add(epoch, logs)
             if bar is not None:
                 bar.set_postfix({k: f"{v:.4g}" for k, v in logs.items()}, refresh=False); bar.update(1)
