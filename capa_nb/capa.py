@@ -5,11 +5,11 @@
 # %% auto #0
 __all__ = ['contract', 'numerical_jacobian', 'Capa', 'check_capa', 'test_raises', 'plot_jacobian']
 
-# %% ../nbs/00_capa.ipynb #c3c7c6e2
+# %% ../nbs/00_capa.ipynb #0da5c430
 import copy, functools, inspect, numbers, operator
 import numpy as np
 
-# %% ../nbs/00_capa.ipynb #1eba1019
+# %% ../nbs/00_capa.ipynb #115628da
 def contract(dE_dy, # dE/dy, with the shape of y
              dy_dx, # dy/dx, with shape `(*y.shape, *x.shape)`
             ) -> np.ndarray: # dE/dx, with the shape of x
@@ -19,7 +19,7 @@ def contract(dE_dy, # dE/dy, with the shape of y
         raise ValueError(f"contract: dE/dy has shape {g.shape}, so dy/dx must start with {g.shape}; got {J.shape}")
     return (g.reshape(-1) @ J.reshape(g.size, -1)).reshape(J.shape[g.ndim:])
 
-# %% ../nbs/00_capa.ipynb #f2bbd3e3
+# %% ../nbs/00_capa.ipynb #452c460f
 def numerical_jacobian(f, # a function of one array that returns an array
                        x, # the point at which dy/dx is taken
                        eps=1e-6, # the step ε of the central difference
@@ -39,7 +39,7 @@ def numerical_jacobian(f, # a function of one array that returns an array
         Jflat[:, i] = (yp - ym).reshape(-1) / (xp - xm)  # xp - xm: the step actually taken, after rounding
     return J
 
-# %% ../nbs/00_capa.ipynb #08912338
+# %% ../nbs/00_capa.ipynb #84950fc8
 def _who(who):
     "The name for an error message: a string as it is, anything else (a capa) by its repr, made only when an error is raised."
     return who if isinstance(who, str) else repr(who)
@@ -78,7 +78,7 @@ def _check_dt(dt, who):
         raise ValueError(f"{_who(who)}: dt must be a finite real number, got {dt!r}")
     return float(dt)
 
-# %% ../nbs/00_capa.ipynb #daa34f97
+# %% ../nbs/00_capa.ipynb #28360ea1
 def _entry_point(cls, name, math):
     "The public, checked `Capa.<name>` for `cls`, documented with the docstring of the subclass's `math`."
     public = getattr(Capa, name)
@@ -98,7 +98,7 @@ def _finishing(init):
         Capa._finish_init(self)
     return __init__
 
-# %% ../nbs/00_capa.ipynb #cac0a623
+# %% ../nbs/00_capa.ipynb #c408e67e
 class Capa:
     "A layer y = l(x, θ): the subclass writes the math, this class does the bookkeeping."
     _math = ('forward', 'backward', 'jacobian', 'param_jacobian')
@@ -327,11 +327,15 @@ class Capa:
                 if isinstance(v, np.ndarray) and v.dtype.kind == 'f': st[k] = v.astype(dtype)
         self.input = None
 
-# %% ../nbs/00_capa.ipynb #e4c7a3ce
+# %% ../nbs/00_capa.ipynb #8e00f6f3
 def _rel_err(a, b, atol):
     "max|a − b| / (atol + max|b|): the error `check_capa` reports."
     a, b = np.asarray(a, np.float64), np.asarray(b, np.float64)
     return float(np.max(np.abs(a - b), initial=0.0) / (atol + np.max(np.abs(b), initial=0.0)))
+
+def _difference_noise(g, y, eps=1e-6):
+    "The rounding noise of a central difference of E = Σ g·y with step eps: about 10 ulp of Σ|g·y|, divided by the step."
+    return 10 * np.finfo(np.float64).eps * float(np.sum(np.abs(g * y))) / eps
 
 def _jacobian_gradients(c, xb, gb):
     "dE/dx and every dE/dθ by contracting g with the capa's own `jacobian` / `param_jacobian`, sample by sample."
@@ -373,7 +377,7 @@ def _error_table(errors, tols):
     lines += [f'{label[c]:<{w}}' + ''.join(f'{cell(n, c):>12}' for n in names) for c in rows]
     return '\n'.join(lines + ['(errors max|a − b| / (atol + max|b|); ✗ marks one above its tolerance)'])
 
-# %% ../nbs/00_capa.ipynb #8669ab34
+# %% ../nbs/00_capa.ipynb #ab87f6da
 def check_capa(capa, # the capa to check; it is never changed
                x=None, # one sample or a batch; `None`: a random batch of 2 samples
                rtol=1e-6, # the largest error allowed, max|a − b| / (atol + max|b|)
@@ -394,11 +398,12 @@ def check_capa(capa, # the capa to check; it is never changed
     xb, gb = (x[None], g[None]) if c._single else (x, g)
     fast = {'x': dx.reshape(xb.shape), **{k: v.copy() for k, v in c.grads.items()}}
     jac, num = _jacobian_gradients(c, xb, gb), _numeric_gradients(c, xb, gb)
+    atol_num = max(atol, _difference_noise(g, y) / rtol)  # finite differences cannot resolve less than their rounding noise
     errors, tols = {}, {}
     for k in fast:
         errors[f'dE/d{k}'] = {'backward vs jacobian': _rel_err(fast[k], jac[k], atol),
-                              'backward vs numeric': _rel_err(fast[k], num[k], atol),
-                              'jacobian vs numeric': _rel_err(jac[k], num[k], atol)}
+                              'backward vs numeric': _rel_err(fast[k], num[k], atol_num),
+                              'jacobian vs numeric': _rel_err(jac[k], num[k], atol_num)}
         tols[f'dE/d{k}'] = dict.fromkeys(errors[f'dE/d{k}'], rtol)
     own = capa.dtype or (x_own.dtype if x_own.dtype.kind == 'f' else np.dtype(np.float64))
     if own != np.float64:  # also run in the capa's own dtype, to the tolerance that dtype can meet
@@ -410,7 +415,7 @@ def check_capa(capa, # the capa to check; it is never changed
         raise AssertionError(f"check_capa failed for {capa!r}:\n{_error_table(errors, tols)}")
     return errors
 
-# %% ../nbs/00_capa.ipynb #59ccd386
+# %% ../nbs/00_capa.ipynb #8d3dbe09
 def test_raises(exc, # the exception class expected
                 f, # a function of no arguments that should raise it
                 *contains): # strings the message must contain
@@ -423,7 +428,7 @@ def test_raises(exc, # the exception class expected
     except Exception as e: raise AssertionError(f"expected {exc.__name__}, got {type(e).__name__}: {e}") from e
     raise AssertionError(f"expected {exc.__name__}, but nothing was raised")
 
-# %% ../nbs/00_capa.ipynb #c4ff0efc
+# %% ../nbs/00_capa.ipynb #424ddff3
 def _index_labels(shape):
     "Tick labels for the elements of an array of `shape`, in C order: '3' or '1,2'."
     return [','.join(map(str, i)) for i in np.ndindex(shape)]
