@@ -5,12 +5,11 @@
 # %% auto #0
 __all__ = ['Sigmoid', 'Tanh', 'ReLU', 'LeakyReLU', 'Softmax']
 
-# %% ../nbs/02_activations.ipynb #1dc29d53
-import numbers
+# %% ../nbs/02_activations.ipynb #382aa250
 import numpy as np
-from .capa import Capa, _as_shape
+from .capa import Capa, _check_real
 
-# %% ../nbs/02_activations.ipynb #3ce6c4f9
+# %% ../nbs/02_activations.ipynb #ecee6a49
 class _Activation(Capa):
     "A parameter-free capa y = f(x) with y shaped like x; the subclass gives `f` and the backward math."
     def __init__(self,
@@ -34,7 +33,7 @@ class _Activation(Capa):
         shape = [] if self.input_shape is None else [f"shape={self.input_shape}"]
         return f"{type(self).__name__}({', '.join(self._args() + shape)})"
 
-# %% ../nbs/02_activations.ipynb #251356ca
+# %% ../nbs/02_activations.ipynb #bb0f4276
 class _Elementwise(_Activation):
     "An elementwise activation y_I = f(x_I): the subclass gives `f` and `df`; backward is g ⊙ f'(x)."
     def df(self, x, y):
@@ -50,7 +49,7 @@ class _Elementwise(_Activation):
         d = np.asarray(self.df(x, self.f(x)), dtype=x.dtype)
         return np.diag(d.reshape(-1)).reshape(x.shape * 2)
 
-# %% ../nbs/02_activations.ipynb #bc7f24c4
+# %% ../nbs/02_activations.ipynb #53bf07c2
 class Sigmoid(_Elementwise):
     "σ(x) = 1/(1 + e^(−x)) elementwise, computed without overflow; σ' = σ(1 − σ)."
     def f(self, x):
@@ -63,7 +62,7 @@ class Sigmoid(_Elementwise):
         "σ'(x) = y (1 − y), from the output."
         return y * (1 - y)
 
-# %% ../nbs/02_activations.ipynb #fa7a7378
+# %% ../nbs/02_activations.ipynb #574d0e40
 class Tanh(_Elementwise):
     "tanh(x) elementwise; tanh' = 1 − tanh²."
     def f(self, x):
@@ -74,7 +73,7 @@ class Tanh(_Elementwise):
         "tanh'(x) = 1 − y², from the output."
         return 1 - y * y
 
-# %% ../nbs/02_activations.ipynb #0f8592bf
+# %% ../nbs/02_activations.ipynb #d80b77d9
 class ReLU(_Elementwise):
     "max(x, 0) elementwise; ReLU' = [x > 0], taken as 0 at x = 0 (as torch)."
     def f(self, x):
@@ -85,18 +84,12 @@ class ReLU(_Elementwise):
         "The mask [x > 0] as booleans, from the input: multiplying by it keeps g's dtype and costs no conversion."
         return x > 0
 
-def _check_alpha(alpha, who):
-    "`alpha` as a float; `ValueError` unless it is a finite real number ≥ 0."
-    if isinstance(alpha, (bool, np.bool_)) or not isinstance(alpha, numbers.Real) or not (np.isfinite(alpha) and alpha >= 0):
-        raise ValueError(f"{who}: alpha must be a finite real number ≥ 0, got {alpha!r}")
-    return float(alpha)  # a Python float: it scales float32 arrays without upcasting them
-
 class LeakyReLU(_Elementwise):
     "x for x > 0, alpha·x otherwise; derivative 1 or alpha (alpha at x = 0, as torch)."
     def __init__(self,
                  alpha=0.01, # slope for x ≤ 0: a finite real ≥ 0 (0 gives ReLU)
                  shape=None): # per-sample shape of x and y; `None`: learnt from the first batch or from the neighbour in a `Sequential`
-        self.alpha = _check_alpha(alpha, 'LeakyReLU')
+        self.alpha = _check_real(alpha, 'LeakyReLU', 'alpha', 0)
         super().__init__(shape)
 
     def _args(self): return [f"alpha={self.alpha}"]
@@ -109,7 +102,7 @@ class LeakyReLU(_Elementwise):
         "1 where x > 0, else alpha, from the input."
         return np.where(x > 0, 1, self.alpha).astype(x.dtype)
 
-# %% ../nbs/02_activations.ipynb #fcb11183
+# %% ../nbs/02_activations.ipynb #76966442
 def _softmax_shape(shape, who):
     "`ValueError` unless a per-sample `shape` has a last axis for softmax to run along."
     if len(shape) == 0:

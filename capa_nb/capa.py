@@ -5,11 +5,11 @@
 # %% auto #0
 __all__ = ['contract', 'numerical_jacobian', 'Capa', 'check_capa', 'test_raises', 'plot_jacobian']
 
-# %% ../nbs/00_capa.ipynb #0da5c430
+# %% ../nbs/00_capa.ipynb #1547c1ca
 import copy, functools, inspect, numbers, operator
 import numpy as np
 
-# %% ../nbs/00_capa.ipynb #115628da
+# %% ../nbs/00_capa.ipynb #a0f4b1e7
 def contract(dE_dy, # dE/dy, with the shape of y
              dy_dx, # dy/dx, with shape `(*y.shape, *x.shape)`
             ) -> np.ndarray: # dE/dx, with the shape of x
@@ -19,7 +19,7 @@ def contract(dE_dy, # dE/dy, with the shape of y
         raise ValueError(f"contract: dE/dy has shape {g.shape}, so dy/dx must start with {g.shape}; got {J.shape}")
     return (g.reshape(-1) @ J.reshape(g.size, -1)).reshape(J.shape[g.ndim:])
 
-# %% ../nbs/00_capa.ipynb #452c460f
+# %% ../nbs/00_capa.ipynb #2a78fe72
 def numerical_jacobian(f, # a function of one array that returns an array
                        x, # the point at which dy/dx is taken
                        eps=1e-6, # the step ε of the central difference
@@ -39,7 +39,7 @@ def numerical_jacobian(f, # a function of one array that returns an array
         Jflat[:, i] = (yp - ym).reshape(-1) / (xp - xm)  # xp - xm: the step actually taken, after rounding
     return J
 
-# %% ../nbs/00_capa.ipynb #84950fc8
+# %% ../nbs/00_capa.ipynb #9a76d7d3
 def _who(who):
     "The name for an error message: a string as it is, anything else (a capa) by its repr, made only when an error is raised."
     return who if isinstance(who, str) else repr(who)
@@ -72,13 +72,17 @@ def _check_finite(a, who, what):
     if not np.isfinite(a).all():
         raise ValueError(f"{_who(who)}: {what} must be finite; non-finite values: {_first_bad(a, ~np.isfinite(a))}")
 
-def _check_dt(dt, who):
-    "`dt` as a float; `ValueError` unless it is a finite real number."
-    if isinstance(dt, (bool, np.bool_)) or not isinstance(dt, numbers.Real) or not np.isfinite(dt):
-        raise ValueError(f"{_who(who)}: dt must be a finite real number, got {dt!r}")
-    return float(dt)
+def _check_real(value, who, name, low=-np.inf, high=np.inf, high_open=False):
+    "`value` as a Python float; `ValueError` unless it is a finite real number (not a bool) in [low, high], or [low, high)."
+    ok = (isinstance(value, numbers.Real) and not isinstance(value, (bool, np.bool_)) and bool(np.isfinite(value))
+          and low <= value and (value < high if high_open else value <= high))
+    if not ok:
+        where = ('' if low == -np.inf and high == np.inf else f" ≥ {low:g}" if high == np.inf
+                 else f" in [{low:g}, {high:g}{')' if high_open else ']'}")
+        raise ValueError(f"{_who(who)}: {name} must be a finite real number{where}, got {value!r}")
+    return float(value)  # a Python float scales float32 arrays without upcasting them
 
-# %% ../nbs/00_capa.ipynb #28360ea1
+# %% ../nbs/00_capa.ipynb #a2bb55ed
 def _entry_point(cls, name, math):
     "The public, checked `Capa.<name>` for `cls`, documented with the docstring of the subclass's `math`."
     public = getattr(Capa, name)
@@ -98,7 +102,7 @@ def _finishing(init):
         Capa._finish_init(self)
     return __init__
 
-# %% ../nbs/00_capa.ipynb #c408e67e
+# %% ../nbs/00_capa.ipynb #7f5a4b59
 class Capa:
     "A layer y = l(x, θ): the subclass writes the math, this class does the bookkeeping."
     _math = ('forward', 'backward', 'jacobian', 'param_jacobian')
@@ -198,7 +202,7 @@ class Capa:
         "dE/dx from dE/dy (`grad_output`, shaped like the last output), with θ ← θ − dt·dE/dθ for every parameter."
         if self.input is None:
             raise RuntimeError(f"{self!r}: backward before any forward; there is no input to differentiate at")
-        dt = _check_dt(dt, self)
+        dt = _check_real(dt, self, 'dt')
         g = _as_array(grad_output, self, 'grad_output')
         expected = self.output_shape if self._single else (len(self.input), *self.output_shape)
         if g.shape != expected:
@@ -327,7 +331,7 @@ class Capa:
                 if isinstance(v, np.ndarray) and v.dtype.kind == 'f': st[k] = v.astype(dtype)
         self.input = None
 
-# %% ../nbs/00_capa.ipynb #8e00f6f3
+# %% ../nbs/00_capa.ipynb #1262db80
 def _rel_err(a, b, atol):
     "max|a − b| / (atol + max|b|): the error `check_capa` reports."
     a, b = np.asarray(a, np.float64), np.asarray(b, np.float64)
@@ -377,7 +381,7 @@ def _error_table(errors, tols):
     lines += [f'{label[c]:<{w}}' + ''.join(f'{cell(n, c):>12}' for n in names) for c in rows]
     return '\n'.join(lines + ['(errors max|a − b| / (atol + max|b|); ✗ marks one above its tolerance)'])
 
-# %% ../nbs/00_capa.ipynb #ab87f6da
+# %% ../nbs/00_capa.ipynb #e7901cf2
 def check_capa(capa, # the capa to check; it is never changed
                x=None, # one sample or a batch; `None`: a random batch of 2 samples
                rtol=1e-6, # the largest error allowed, max|a − b| / (atol + max|b|)
@@ -415,7 +419,7 @@ def check_capa(capa, # the capa to check; it is never changed
         raise AssertionError(f"check_capa failed for {capa!r}:\n{_error_table(errors, tols)}")
     return errors
 
-# %% ../nbs/00_capa.ipynb #8d3dbe09
+# %% ../nbs/00_capa.ipynb #67361033
 def test_raises(exc, # the exception class expected
                 f, # a function of no arguments that should raise it
                 *contains): # strings the message must contain
@@ -428,7 +432,7 @@ def test_raises(exc, # the exception class expected
     except Exception as e: raise AssertionError(f"expected {exc.__name__}, got {type(e).__name__}: {e}") from e
     raise AssertionError(f"expected {exc.__name__}, but nothing was raised")
 
-# %% ../nbs/00_capa.ipynb #424ddff3
+# %% ../nbs/00_capa.ipynb #7061835d
 def _index_labels(shape):
     "Tick labels for the elements of an array of `shape`, in C order: '3' or '1,2'."
     return [','.join(map(str, i)) for i in np.ndindex(shape)]

@@ -5,25 +5,17 @@
 # %% auto #0
 __all__ = ['SGD', 'Adam']
 
-# %% ../nbs/06_optim.ipynb #69675b48
-import numbers
+# %% ../nbs/06_optim.ipynb #22d1572d
 import numpy as np
+from .capa import _check_real
 
-# %% ../nbs/06_optim.ipynb #8040e4c1
-def _check_coef(value, who, name, low, high, high_open=True):
-    "`value` as a float in [low, high) (or [low, high]); `ValueError` naming the optimizer otherwise."
-    ok = isinstance(value, numbers.Real) and not isinstance(value, bool) and np.isfinite(value) and low <= value
-    ok = ok and (value < high if high_open else value <= high)
-    if not ok: raise ValueError(f"{who}: {name} must be a number in [{low}, {high}{')' if high_open else ']'}; got {value!r}")
-    return float(value)
-
-# %% ../nbs/06_optim.ipynb #8a5ceab2
+# %% ../nbs/06_optim.ipynb #a3120f6e
 class SGD:
     "Gradient descent with optional momentum or Nesterov momentum; the same equations as torch.optim.SGD."
     def __init__(self,
                  momentum=0.0, # μ in [0, 1): the fraction of the velocity kept from one step to the next
                  nesterov=False): # look ahead along the velocity (needs momentum > 0)
-        self.momentum = _check_coef(momentum, 'SGD', 'momentum', 0.0, 1.0)
+        self.momentum = _check_real(momentum, 'SGD', 'momentum', 0, 1, high_open=True)
         if nesterov and self.momentum == 0: raise ValueError("SGD: nesterov=True needs a momentum > 0")
         self.nesterov = bool(nesterov)
 
@@ -42,16 +34,16 @@ class SGD:
             v += grad
         param -= dt * (grad + mu * v if self.nesterov else v)
 
-# %% ../nbs/06_optim.ipynb #bf252e88
+# %% ../nbs/06_optim.ipynb #f9b69e7a
 class Adam:
     "Adam with bias correction, step count from 1; the same equations as torch.optim.Adam."
     def __init__(self,
                  beta1=0.9, # decay of the running mean of the gradient, in [0, 1)
                  beta2=0.999, # decay of the running mean of its square, in [0, 1)
                  eps=1e-8): # added to the denominator, ≥ 0
-        self.beta1 = _check_coef(beta1, 'Adam', 'beta1', 0.0, 1.0)
-        self.beta2 = _check_coef(beta2, 'Adam', 'beta2', 0.0, 1.0)
-        self.eps = _check_coef(eps, 'Adam', 'eps', 0.0, np.inf)
+        self.beta1 = _check_real(beta1, 'Adam', 'beta1', 0, 1, high_open=True)
+        self.beta2 = _check_real(beta2, 'Adam', 'beta2', 0, 1, high_open=True)
+        self.eps = _check_real(eps, 'Adam', 'eps', 0)
 
     def __repr__(self): return f"Adam(beta1={self.beta1}, beta2={self.beta2}, eps={self.eps})"
 

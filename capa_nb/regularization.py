@@ -5,26 +5,19 @@
 # %% auto #0
 __all__ = ['Dropout']
 
-# %% ../nbs/10_regularization.ipynb #004e3875
-import numbers
+# %% ../nbs/10_regularization.ipynb #0b92650f
 import numpy as np
-from .capa import Capa
+from .capa import Capa, _check_real
 from .dense import _generator
 
-# %% ../nbs/10_regularization.ipynb #aa721412
-def _check_p(p, who):
-    "`p` as a float; `ValueError` unless it is a real number with 0 ≤ p < 1."
-    if isinstance(p, (bool, np.bool_)) or not isinstance(p, numbers.Real) or not 0 <= p < 1:
-        raise ValueError(f"{who}: p must be a real number with 0 ≤ p < 1, got {p!r}")
-    return float(p)
-
+# %% ../nbs/10_regularization.ipynb #decedfca
 class Dropout(Capa):
     "Inverted dropout: in training each unit is kept with probability 1 − p and scaled by 1/(1 − p), or zeroed; the identity in eval mode."
     def __init__(self,
                  p, # the probability of dropping a unit, 0 ≤ p < 1
                  rng=None, # where the masks come from: a np.random.Generator, an int seed ≥ 0, or None
                  shape=None): # per-sample shape of x and y; `None`: learnt from the first batch or from the neighbour in a `Sequential`
-        self.p, self.rng = _check_p(p, 'Dropout'), _generator(rng, 'Dropout')
+        self.p, self.rng = _check_real(p, 'Dropout', 'p', 0, 1, high_open=True), _generator(rng, 'Dropout')
         self.mask, self._frozen = None, False  # the last forward's mask (None: it was the identity); a probe reuses it
         super().__init__(shape)
 

@@ -5,13 +5,13 @@
 # %% auto #0
 __all__ = ['METRICS', 'accuracy', 'History', 'predict', 'evaluate', 'fit']
 
-# %% ../nbs/07_training.ipynb #a6e31801
+# %% ../nbs/07_training.ipynb #a32f7765
 import math, numbers
 import numpy as np
-from .capa import Capa, _as_array, _check_dt, _check_finite
+from .capa import Capa, _as_array, _check_real, _check_finite
 from .losses import Loss
 
-# %% ../nbs/07_training.ipynb #d4e30f77
+# %% ../nbs/07_training.ipynb #67c91407
 def accuracy(y_pred, # (N, K) scores or probabilities, or (N,) / (N, 1) probabilities of class 1
              y_true, # (N,) labels, or targets shaped like y_pred (one-hot rows, or 0/1)
             ) -> float: # the fraction of samples whose predicted class is the true one
@@ -36,7 +36,7 @@ def _metric_fns(metrics):
         else: raise ValueError(f"fit: unknown metric {m!r}; known: {sorted(METRICS)}, or pass a function f(y_pred, y_true)")
     return fns
 
-# %% ../nbs/07_training.ipynb #3ce98f80
+# %% ../nbs/07_training.ipynb #f2ab49b6
 class History:
     "Per-epoch training record returned by `fit`: `history` maps 'loss', 'val_loss', metric names and 'val_' + metric to lists."
     def __init__(self): self.history, self.epoch = {}, []
@@ -63,7 +63,7 @@ class History:
         fig.tight_layout()
         return fig
 
-# %% ../nbs/07_training.ipynb #d4e26001
+# %% ../nbs/07_training.ipynb #8790c747
 def _check_data(model, X, Y, loss, who, names=('X', 'Y')):
     "X as the model's input batch (cast once), and Y checked by `loss` and returned as the targets it computes with."
     if not isinstance(model, Capa): raise TypeError(f"{who}: model must be a Capa; got {type(model).__name__}")
@@ -93,7 +93,7 @@ def _check_count(value, who, name, low):
         raise ValueError(f"{who}: {name} must be an int ≥ {low}; got {value!r}")
     return int(value)
 
-# %% ../nbs/07_training.ipynb #113a7caf
+# %% ../nbs/07_training.ipynb #e9e1c26b
 def _predict(model, X, batch_size):
     "Outputs for an already-checked X, in eval mode and in batches; the model's mode is restored afterwards."
     was = model.training
@@ -121,7 +121,7 @@ def evaluate(model, # the trained capa or Sequential
     y = _predict(model, X, _check_count(batch_size, 'evaluate', 'batch_size', 1))
     return {'loss': float(loss._value(y, T)), **{k: f(y, np.asarray(Y)) for k, f in _metric_fns(metrics).items()}}
 
-# %% ../nbs/07_training.ipynb #77992c30
+# %% ../nbs/07_training.ipynb #225e3ff5
 def _progress(epochs, enabled):
     "A tqdm progress bar over the epochs (a widget in Jupyter, text in a terminal), or None."
     if not enabled: return None
@@ -147,7 +147,7 @@ def fit(model, # the capa (usually a Sequential) to train, in place
     Y = np.asarray(Y)
     epochs = _check_count(epochs, 'fit', 'epochs', 0)
     batch_size = _check_count(batch_size, 'fit', 'batch_size', 1)
-    dt = _check_dt(dt, 'fit')
+    dt = _check_real(dt, 'fit', 'dt')
     fns = _metric_fns(metrics)
     if validation_data is not None:
         if not isinstance(validation_data, (tuple, list)) or len(validation_data) != 2:
