@@ -5,13 +5,13 @@
 # %% auto #0
 __all__ = ['METRICS', 'accuracy', 'History', 'predict', 'evaluate', 'fit']
 
-# %% ../nbs/07_training.ipynb #a32f7765
+# %% ../nbs/07_training.ipynb #5bfe86fd
 import math, numbers
 import numpy as np
 from .capa import Capa, _as_array, _check_real, _check_finite
 from .losses import Loss
 
-# %% ../nbs/07_training.ipynb #67c91407
+# %% ../nbs/07_training.ipynb #2c335f1d
 def accuracy(y_pred, # (N, K) scores or probabilities, or (N,) / (N, 1) probabilities of class 1
              y_true, # (N,) labels, or targets shaped like y_pred (one-hot rows, or 0/1)
             ) -> float: # the fraction of samples whose predicted class is the true one
@@ -36,7 +36,7 @@ def _metric_fns(metrics):
         else: raise ValueError(f"fit: unknown metric {m!r}; known: {sorted(METRICS)}, or pass a function f(y_pred, y_true)")
     return fns
 
-# %% ../nbs/07_training.ipynb #f2ab49b6
+# %% ../nbs/07_training.ipynb #a7f6c4df
 class History:
     "Per-epoch training record returned by `fit`: `history` maps 'loss', 'val_loss', metric names and 'val_' + metric to lists."
     def __init__(self): self.history, self.epoch = {}, []
@@ -63,7 +63,7 @@ class History:
         fig.tight_layout()
         return fig
 
-# %% ../nbs/07_training.ipynb #8790c747
+# %% ../nbs/07_training.ipynb #2bba8380
 def _check_data(model, X, Y, loss, who, names=('X', 'Y')):
     "X as the model's input batch (cast once), and Y checked by `loss` and returned as the targets it computes with."
     if not isinstance(model, Capa): raise TypeError(f"{who}: model must be a Capa; got {type(model).__name__}")
@@ -93,7 +93,7 @@ def _check_count(value, who, name, low):
         raise ValueError(f"{who}: {name} must be an int ≥ {low}; got {value!r}")
     return int(value)
 
-# %% ../nbs/07_training.ipynb #e9e1c26b
+# %% ../nbs/07_training.ipynb #f79499e5
 def _predict(model, X, batch_size):
     "Outputs for an already-checked X, in eval mode and in batches; the model's mode is restored afterwards."
     was = model.training
@@ -121,7 +121,7 @@ def evaluate(model, # the trained capa or Sequential
     y = _predict(model, X, _check_count(batch_size, 'evaluate', 'batch_size', 1))
     return {'loss': float(loss._value(y, T)), **{k: f(y, np.asarray(Y)) for k, f in _metric_fns(metrics).items()}}
 
-# %% ../nbs/07_training.ipynb #225e3ff5
+# %% ../nbs/07_training.ipynb #7c5eeb0c
 def _progress(epochs, enabled):
     "A tqdm progress bar over the epochs (a widget in Jupyter, text in a terminal), or None."
     if not enabled: return None

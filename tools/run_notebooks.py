@@ -14,9 +14,10 @@ runs all of it. This does what the reader does, with nbclient:
   `#| notest` and `#| eval: false` cells run too (a cell that must not run when a reader runs the notebook
   has no place in it). Like JupyterLab, a cell tagged `raises-exception` may raise; any other error stops
   the notebook and fails the run;
-- on copies: the project (without `.git`, `.venv` and build output) is copied to a temporary folder and the
-  notebooks run there, so files a notebook writes (`nbdev_export()`, saved models, `__pycache__`) never
-  touch the working tree. `--out DIR` keeps the executed notebooks;
+- on copies: for each notebook the project (without `.git`, `.venv` and build output) is copied to a temporary
+  folder and the notebook runs there, so files it writes (`nbdev_export()`, saved models, `__pycache__`) never
+  touch the working tree, nor a notebook running beside it that may be importing the package at that moment.
+  `--out DIR` keeps the executed notebooks;
 - two notebooks at a time (`--jobs`), each within `--timeout` seconds (from its first cell: the kernel's start
   has its own limit of 120 s).
 
@@ -147,25 +148,26 @@ def copy_project(root: Path, dest: Path) -> Path:
 
 async def run_all(root: Path, notebooks: list[Path], jobs: int = 2, timeout: float = 900,
                   kernel: str = 'python3', out: Path | None = None, log=None) -> list[Result]:
-    "Run `notebooks` (relative to the project's notebooks folder) on a copy of the project, `jobs` at a time."
+    "Run `notebooks` (relative to the project's notebooks folder), each on its own copy of the project, `jobs` at a time."
     nbs = nbs_path(root)
     sem = asyncio.Semaphore(max(1, jobs))
     with tempfile.TemporaryDirectory(prefix='run_notebooks-') as tmp:
-        copy = copy_project(root, Path(tmp))
-        copy_nbs = copy/nbs.relative_to(root)
-        env = kernel_env(copy)
         logs = Path(tmp)/'kernel-logs'
         logs.mkdir()
 
-        async def one(rel: Path) -> Result:
+        async def one(i: int, rel: Path) -> Result:
             async with sem:
                 if log: log(f'  start {rel.as_posix()}')
+                # its own copy: a notebook's closing nbdev_export() rewrites the package, which must not happen under
+                # another notebook that is importing it at that moment
+                copy = copy_project(root, Path(tmp)/str(i))
+                copy_nbs = copy/nbs.relative_to(root)
                 klog = logs/(rel.as_posix().replace('/', '__') + '.log')
-                r = await run_one(copy_nbs/rel, (copy_nbs/rel).parent, rel.as_posix(), timeout, kernel, env, out, klog)
+                r = await run_one(copy_nbs/rel, (copy_nbs/rel).parent, rel.as_posix(), timeout, kernel, kernel_env(copy), out, klog)
                 if log: log(f"  {'ok   ' if r.ok else 'ERROR'} {rel.as_posix()} ({r.seconds:.1f}s)")
                 return r
 
-        return list(await asyncio.gather(*(one(rel) for rel in notebooks)))
+        return list(await asyncio.gather(*(one(i, rel) for i, rel in enumerate(notebooks))))
 
 
 def table(results: list[Result]) -> str:
