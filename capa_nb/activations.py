@@ -17,13 +17,8 @@ class _Activation(Capa):
         super().__init__(shape)
 
     def f(self, x):
-        "The activation itself, y = f(x), on an array of any shape."
+        "The activation itself, y = f(x), on an array of any shape: one sample or a batch."
         raise NotImplementedError(f"{type(self).__name__} must define f(self, x)")
-
-    def forward(self, x):
-        "y = f(x) for a batch; y is kept for backward."
-        self._y = self.f(x)
-        return self._y
 
     def _args(self):
         "The constructor arguments besides `shape`, as they appear in the repr."
@@ -40,11 +35,11 @@ class _Elementwise(_Activation):
         "f'(x) elementwise, from the input x and the output y = f(x): in x's dtype, or a boolean mask."
         raise NotImplementedError(f"{type(self).__name__} must define df(self, x, y)")
 
-    def backward(self, grad_output):
+    def vjp(self, x, y, g):
         "dE/dx = dE/dy ⊙ f'(x): the contraction with the diagonal Jacobian, without the Jacobian."
-        return grad_output * self.df(self.input, self._y)
+        return g * self.df(x, y)
 
-    def jacobian(self, x):
+    def dy_dx(self, x):
         "dy/dx at one sample: f'(x) on the diagonal of a `(*x.shape, *x.shape)` array, zero elsewhere."
         d = np.asarray(self.df(x, self.f(x)), dtype=x.dtype)
         return np.diag(d.reshape(-1)).reshape(x.shape * 2)
@@ -121,12 +116,11 @@ class Softmax(_Activation):
         e = np.exp(x - x.max(axis=-1, keepdims=True))
         return e / e.sum(axis=-1, keepdims=True)
 
-    def backward(self, grad_output):
-        "dE/dx = s ⊙ (g − ⟨g, s⟩), the inner product taken along the last axis; the Jacobian is never built."
-        s = self._y
-        return s * (grad_output - (grad_output * s).sum(axis=-1, keepdims=True))
+    def vjp(self, x, y, g):
+        "dE/dx = s ⊙ (g − ⟨g, s⟩) with s = y, the inner product taken along the last axis; the Jacobian is never built."
+        return y * (g - (g * y).sum(axis=-1, keepdims=True))
 
-    def jacobian(self, x):
+    def dy_dx(self, x):
         "dy/dx at one sample, shape `(*x.shape, *x.shape)`: diag(s) − s sᵀ for each row along the last axis, zero between rows."
         _softmax_shape(x.shape, repr(self))
         s = self.f(x)

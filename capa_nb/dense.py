@@ -80,23 +80,25 @@ class Dense(Capa):
         dt = '' if self.dtype == np.float64 else f', {self.dtype}'
         return f"Dense({self.input_shape[0]} → {self.output_shape[0]}{dt})"
 
-    def forward(self, x):
+    def f(self, x):
         "y = W x + b for a batch: Y = X Wᵀ + b, X of shape (N, n_in)."
         y = x @ self.params['W'].T
         y += self.params['b']  # in place: one array allocated, not two
         return y
 
-    def jacobian(self, x):
+    def dy_dx(self, x):
         "dy/dx = W, shape (n_out, n_in), whatever x is."
         return self.params['W'].copy()
 
-    def param_jacobian(self, x, name):
+    def dy_dparam(self, x, name):
         "dy_i/dW_jk = δ_ij x_k, shape (n_out, n_out, n_in); dy_i/db_j = δ_ij, shape (n_out, n_out)."
         I = np.eye(self.output_shape[0], dtype=x.dtype)
         return I[:, :, None] * x if name == 'W' else I
 
-    def backward(self, grad_output):
-        "dE/dX = G W; writes dE/dW = Gᵀ X and dE/db = Σ_n G_n into `grads` in place. G: (N, n_out), X: (N, n_in)."
-        np.matmul(grad_output.T, self.input, out=self.grads['W'])
-        np.add.reduce(grad_output, axis=0, out=self.grads['b'])  # the ufunc's own reduce: no Python wrapper
-        return grad_output @ self.params['W'] if self.needs_input_grad else None
+    def vjp(self, x, y, g):
+        "dE/dX = G W, with G = dE/dY of shape (N, n_out)."
+        return g @ self.params['W']
+
+    def param_vjp(self, x, y, g):
+        "dE/dW = Gᵀ X and dE/db = Σ_n G_n, as new arrays: the base class stores them in `grads` and steps."
+        return {'W': g.T @ x, 'b': np.add.reduce(g, axis=0)}  # the ufunc's own reduce: no Python wrapper

@@ -13,18 +13,18 @@ from .capa import Capa, _as_shape
 # %% ../nbs/04_shape.ipynb #35279f9e
 class _Reindex(Capa):
     "A capa that gives x's elements, in the same C order, another shape: y = x reshaped."
-    def forward(self, x):
+    def f(self, x):
         "y = x with each sample reshaped to `output_shape`; a view of x, no copy."
         return x.reshape(len(x), *self.output_shape)
 
-    def jacobian(self, x):
+    def dy_dx(self, x):
         "The identity matrix, with shape (*output_shape, *input_shape)."
         out = self.output_shape if self.input_shape is not None else self.output_shape_for(x.shape)
         return np.eye(x.size, dtype=x.dtype).reshape(*out, *x.shape)
 
-    def backward(self, grad_output):
-        "dE/dx = dE/dy reshaped to the input's shape; a view, no copy."
-        return grad_output.reshape(self.input.shape)
+    def vjp(self, x, y, g):
+        "dE/dx = dE/dy reshaped to the input's shape; a view of g (the caller's), no copy."
+        return g.reshape(x.shape)
 
 class Reshape(_Reindex):
     "y = x read with another shape of the same size: the elements stay in C order, as np.reshape."
