@@ -9,6 +9,7 @@ __all__ = ['conv_output_size', 'Conv2D']
 import numbers
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
+from fastcore.basics import patch
 from .capa import Capa, _as_shape
 from .dense import init_weights, _size
 
@@ -41,70 +42,110 @@ def _windows(a, kh, kw, sh, sw, oh, ow):
 
 # %% ../nbs/08_conv.ipynb #de935898
 class _ConvBuffers:
-    "The arrays a batch of N samples needs and the views into them; made once per batch size, reused for every batch of that size."
-    def __init__(self, N, C, H, W, O, kh, kw, sh, sw, ph, pw, dtype, gather=None, dx=None):
-        self.args = (N, C, H, W, O, kh, kw, sh, sw, ph, pw, dtype)
+    "The arrays one use of a Conv2D on a batch of N samples needs, and the views into them; the backward ones come on its first backward."
+    def __init__(self, N, C, H, W, O, kh, kw, sh, sw, ph, pw, # batch size, C × H × W in, O out, kernel, stride, padding
+                 dtype, # the floating-point dtype of every buffer
+                 gather=None, # 'copy' or 'take' (how the windows are gathered); `None`: chosen by the run length kw·C
+                 dx=None, # 'col2im' or 'correlate' (how dE/dx is computed); `None`: the one that moves fewer numbers
+                 pooled=True): # False: made for one call in eval mode, never taken back into the pool
+        self.geometry, self.dtype, self.pooled = (N, C, H, W, O, kh, kw, sh, sw, ph, pw), np.dtype(dtype), pooled
         oh, ow = conv_output_size(H, kh, sh, ph), conv_output_size(W, kw, sw, pw)
-        K, rows = C * kh * kw, N * oh * ow
-        self.y_shape = (N, oh, ow, O)
-        # forward: x → the zero-padded input, channels last (and after it a single 1, for the bias column) → the window matrix X
-        flat = np.zeros(N * (H + 2 * ph) * (W + 2 * pw) * C + 1, dtype)
-        flat[-1] = 1
-        xp = flat[:-1].reshape(N, H + 2 * ph, W + 2 * pw, C)
-        self.x_in = xp[:, ph:ph + H, pw:pw + W].transpose(0, 3, 1, 2)      # x (N, C, H, W) is copied in here
-        self.cols = np.empty((rows, K + 1), dtype)                          # [X 1]: row (n, i, j), columns (u, v, c) and the 1
-        self.cols[:, K] = 1
+        self.y_shape, self.K, self.rows = (N, oh, ow, O), C * kh * kw, N * oh * ow
         self.gather = gather or ('copy' if kw * C >= 8 else 'take')
+        self.dx_path = dx or ('correlate' if (sh, sw) == (1, 1) and O * H * W <= 4 * C * oh * ow else 'col2im')
+        assert self.dx_path == 'col2im' or (sh, sw) == (1, 1), "the correlation path is for stride 1"
+        self._plan_input()
+        self._plan_weights()
+        self.dWb = None   # the backward buffers: made by `for_backward`, so a forward that is never differentiated never has them
+
+    def _plan_input(self):
+        "The zero-padded input, channels last (and after it a single 1, for the bias column), and the window matrix [X 1]."
+        N, C, H, W, O, kh, kw, sh, sw, ph, pw = self.geometry
+        (_, oh, ow, _), K, rows = self.y_shape, self.K, self.rows
+        self.flat = flat = np.zeros(N * (H + 2 * ph) * (W + 2 * pw) * C + 1, self.dtype)
+        flat[-1] = 1
+        self.xp = xp = flat[:-1].reshape(N, H + 2 * ph, W + 2 * pw, C)
+        self.x_in = xp[:, ph:ph + H, pw:pw + W].transpose(0, 3, 1, 2)      # x (N, C, H, W) is copied in here
+        self.cols = np.empty((rows, K + 1), self.dtype)                     # [X 1]: row (n, i, j), columns (u, v, c) and the 1
+        self.cols[:, K] = 1
         if self.gather == 'copy':   # runs of kw·C adjacent numbers: one strided copy
             self.win, self.cols_win = _windows(xp, kh, kw, sh, sw, oh, ow), self.cols[:, :K].reshape(N, oh, ow, kh, kw, C)
         else:                       # short runs: np.take at precomputed positions, the 1 included
-            self.flat, self.idx = flat, np.empty((rows, K + 1), np.intp)
+            self.idx = np.empty((rows, K + 1), np.intp)
             self.idx[:, :K] = _windows(np.arange(xp.size).reshape(xp.shape), kh, kw, sh, sw, oh, ow).reshape(rows, K)
             self.idx[:, K] = xp.size
-        self.Wb = np.empty((O, K + 1), dtype)                               # [V b], copied in by every forward
-        self.W_in, self.b_in = self.Wb[:, :K].reshape(O, kh, kw, C).transpose(0, 3, 1, 2), self.Wb[:, K]
-        self.WbT, self.V = self.Wb.T, self.Wb[:, :K]
-        # backward: [X 1]ᵀ G = [dE/dW as rows (u, v, c) ; dE/db], then dE/dx one of two ways
-        self.dWb = np.empty((K + 1, O), dtype)
-        self.dW, self.db = self.dWb[:K].reshape(kh, kw, C, O).transpose(3, 2, 0, 1), self.dWb[K]
-        self.groups = G = _groups(N, oh * ow * (K + 1) * O)                # [X 1]ᵀ G as a sum over G groups of samples
-        if G > 1: self.cols_T, self.dWb_parts = self.cols.reshape(G, -1, K + 1).transpose(0, 2, 1), np.empty((G, K + 1, O), dtype)
-        self.dx_path = dx or ('correlate' if (sh, sw) == (1, 1) and O * H * W <= 4 * C * oh * ow else 'col2im')
-        assert self.dx_path == 'col2im' or (sh, sw) == (1, 1), "the correlation path is for stride 1" 
-        if self.dx_path == 'correlate':   # stride 1: ĝ (g padded by k − 1) correlated with the flipped kernels Ŵ
-            gp = np.zeros((N, oh + 2 * (kh - 1), ow + 2 * (kw - 1), O), dtype)
-            self.g_in = gp[:, kh - 1:kh - 1 + oh, kw - 1:kw - 1 + ow]
-            self.gwin = _windows(gp, kh, kw, 1, 1, H + 2 * ph, W + 2 * pw)[:, ph:ph + H, pw:pw + W]
-            self.gcols = np.empty((N * H * W, kh * kw * O), dtype)
-            self.gcols_win = self.gcols.reshape(N, H, W, kh, kw, O)
-            self.gcols_groups = self.gcols.reshape(_groups(N, H * W * kh * kw * O * C), -1, kh * kw * O)
-            self.Wflip = np.empty((kh * kw * O, C), dtype)
-            self.Wflip_in = self.Wflip.reshape(kh, kw, O, C)
-            self.V_flipped = self.V.reshape(O, kh, kw, C)[:, ::-1, ::-1].transpose(1, 2, 0, 3)
-            self.dx_shape = (N, H, W, C)
-        else:                             # col2im: dE/dX = G V as kh·kw blocks (N·oh·ow, C), each added back at its offset
-            self.blocks = np.empty((kh * kw, rows, C), dtype)
-            self.V_blocks, self.VT = self.V.reshape(O, kh * kw, C).transpose(1, 0, 2), self.V.T
-            self.one_channel = C == 1
-            self.dxp = dxp = np.zeros_like(xp)
-            self.scatter = [(dxp[:, u:u + sh * (oh - 1) + 1:sh, v:v + sw * (ow - 1) + 1:sw],
-                             self.blocks[u * kw + v].reshape(N, oh, ow, C)) for u in range(kh) for v in range(kw)]
-            self.dx = dxp[:, ph:ph + H, pw:pw + W].transpose(0, 3, 1, 2)
 
-    def __reduce__(self):
-        "Copies and pickles: new buffers holding the same windows and weights, which is what a backward after the copy needs."
-        return _rebuilt_buffers, (self.args, self.gather, self.dx_path, self.cols, self.Wb)
+    def _plan_weights(self):
+        "[V b], the weights of this use as one matrix, copied in by its forward: its backward needs them as they were."
+        N, C, H, W, O, kh, kw = self.geometry[:7]
+        self.Wb = np.empty((O, self.K + 1), self.dtype)
+        self.W_in, self.b_in = self.Wb[:, :self.K].reshape(O, kh, kw, C).transpose(0, 3, 1, 2), self.Wb[:, self.K]
+        self.WbT, self.V = self.Wb.T, self.Wb[:, :self.K]
 
-def _rebuilt_buffers(args, gather, dx, cols, Wb):
-    "`_ConvBuffers` made afresh, with the windows `cols` and weights `Wb` of the ones copied."
-    new = _ConvBuffers(*args, gather=gather, dx=dx)
-    np.copyto(new.cols, cols)
-    np.copyto(new.Wb, Wb)
-    return new
+    def load(self, x, W, b):
+        "Copy a batch x and the weights in, and gather the windows of x into [X 1]."
+        np.copyto(self.x_in, x)
+        if self.gather == 'copy': np.copyto(self.cols_win, self.win)
+        else: np.take(self.flat, self.idx, out=self.cols)
+        np.copyto(self.W_in, W)
+        np.copyto(self.b_in, b)
+
+# %% ../nbs/08_conv.ipynb #c0b1a2d4
+@patch
+def for_backward(self:_ConvBuffers, x=None): # the use's batch (not needed: this set holds its windows)
+    "The buffers with their backward part made (on the first call): [X 1]ᵀ G's output and dE/dx's scratch, by its path."
+    if self.dWb is None:
+        self._plan_weight_grads()
+        if self.dx_path == 'correlate': self._plan_correlate()
+        else: self._plan_col2im()
+    return self
+
+@patch
+def _plan_weight_grads(self:_ConvBuffers):
+    "[X 1]ᵀ G = [dE/dW as rows (u, v, c) ; dE/db], as one product or as a sum of products over groups of samples."
+    N, C, H, W, O, kh, kw = self.geometry[:7]
+    (_, oh, ow, _), K = self.y_shape, self.K
+    self.dWb = np.empty((K + 1, O), self.dtype)
+    self.dW, self.db = self.dWb[:K].reshape(kh, kw, C, O).transpose(3, 2, 0, 1), self.dWb[K]
+    self.groups = G = _groups(N, oh * ow * (K + 1) * O)
+    if G > 1: self.cols_T, self.dWb_parts = self.cols.reshape(G, -1, K + 1).transpose(0, 2, 1), np.empty((G, K + 1, O), self.dtype)
+
+@patch
+def _plan_correlate(self:_ConvBuffers):
+    "Stride 1: ĝ (g padded by k − 1, channels last) and its windows, correlated with the flipped kernels Ŵ in one product."
+    N, C, H, W, O, kh, kw, sh, sw, ph, pw = self.geometry
+    (_, oh, ow, _), dtype = self.y_shape, self.dtype
+    gp = np.zeros((N, oh + 2 * (kh - 1), ow + 2 * (kw - 1), O), dtype)
+    self.g_in = gp[:, kh - 1:kh - 1 + oh, kw - 1:kw - 1 + ow]
+    self.gwin = _windows(gp, kh, kw, 1, 1, H + 2 * ph, W + 2 * pw)[:, ph:ph + H, pw:pw + W]
+    self.gcols = np.empty((N * H * W, kh * kw * O), dtype)
+    self.gcols_win = self.gcols.reshape(N, H, W, kh, kw, O)
+    self.gcols_groups = self.gcols.reshape(_groups(N, H * W * kh * kw * O * C), -1, kh * kw * O)
+    self.Wflip = np.empty((kh * kw * O, C), dtype)
+    self.Wflip_in = self.Wflip.reshape(kh, kw, O, C)
+    self.V_flipped = self.V.reshape(O, kh, kw, C)[:, ::-1, ::-1].transpose(1, 2, 0, 3)
+    self.dx_shape = (N, H, W, C)
+
+@patch
+def _plan_col2im(self:_ConvBuffers):
+    "Any stride: dE/dX = G V as kh·kw blocks (N·oh·ow, C), and the views of the padded dE/dx each block is added to."
+    N, C, H, W, O, kh, kw, sh, sw, ph, pw = self.geometry
+    oh, ow = self.y_shape[1:3]
+    self.blocks = np.empty((kh * kw, self.rows, C), self.dtype)
+    self.V_blocks, self.VT = self.V.reshape(O, kh * kw, C).transpose(1, 0, 2), self.V.T
+    self.one_channel = C == 1
+    self.dxp = dxp = np.zeros_like(self.xp)
+    self.scatter = [(dxp[:, u:u + sh * (oh - 1) + 1:sh, v:v + sw * (ow - 1) + 1:sw],
+                     self.blocks[u * kw + v].reshape(N, oh, ow, C)) for u in range(kh) for v in range(kw)]
+    self.dx = dxp[:, ph:ph + H, pw:pw + W].transpose(0, 3, 1, 2)
 
 # %% ../nbs/08_conv.ipynb #660f6b13
 class Conv2D(Capa):
     "2-D convolution as torch.nn.Conv2d (a cross-correlation): y[o,i,j] = b[o] + Σ_{c,u,v} W[o,c,u,v] · x[c, s·i+u−p, s·j+v−p]."
+    saves = True             # f returns (y, the buffers of this use): its windows and weights, for its backward
+    _transient = ('_pool',)  # {N: [free buffers]}: emptied by `_release`, never copied or pickled
+    max_batch_sizes = 2      # the pool keeps buffers for at most this many batch sizes, the most recently used
+    tile = 2**20             # eval mode: a batch whose window matrix would hold more numbers than this goes tile by tile
     def __init__(self,
                  input_shape, # (C, H, W): channels, height and width of one sample
                  out_channels, # O, the number of filters (output channels), an int ≥ 1
@@ -126,7 +167,7 @@ class Conv2D(Capa):
         self.kernel_size, self.stride, self.padding = (kh, kw), (sh, sw), (ph, pw)
         w = init_weights((O, C, kh, kw), C * kh * kw, O * kh * kw, init, rng, dtype, who='Conv2D')
         self.params['W'], self.params['b'] = w, np.zeros(O, w.dtype)
-        self._buffers, self._last = {}, None
+        self._pool = {}
 
     def __repr__(self):
         "Shapes, kernel, stride, padding, and the dtype unless float64."
@@ -135,69 +176,122 @@ class Conv2D(Capa):
         return (f"Conv2D({self.input_shape} → {self.output_shape}, kernel {self.kernel_size[0]}×{self.kernel_size[1]}, "
                 f"stride {one(self.stride)}, padding {one(self.padding)}{'' if dt == np.float64 else f', {dt}'})")
 
-    def forward(self, x):
+    def f(self, x):
         "y for a batch x (N, C, H, W): the windows gathered into [X 1], one product with [V b]; y is channels-last in memory."
-        N = len(x)
-        s = self._buffers.get(N)
-        if s is None:
-            if len(self._buffers) >= 4: self._buffers.clear()
-            s = self._buffers[N] = _ConvBuffers(N, *self.input_shape, self.output_shape[0], *self.kernel_size,
-                                                *self.stride, *self.padding, x.dtype)
-        np.copyto(s.x_in, x)
-        if s.gather == 'copy': np.copyto(s.cols_win, s.win)
-        else: np.take(s.flat, s.idx, out=s.cols)
-        np.copyto(s.W_in, self.params['W'])
-        np.copyto(s.b_in, self.params['b'])
-        self._last = s
-        return np.matmul(s.cols, s.WbT).reshape(s.y_shape).transpose(0, 3, 1, 2)
-
-    def backward(self, grad_output):
-        "dE/dx for the last forward's batch, by col2im or (stride 1) a correlation; dE/dW and dE/db from one product, into `grads`."
-        s = self._last
-        N, oh, ow, O = s.y_shape
-        G = grad_output.transpose(0, 2, 3, 1).reshape(N * oh * ow, O)   # a view when g is channels-last, else one copy
-        if s.groups == 1: np.matmul(s.cols.T, G, out=s.dWb)
-        else: np.matmul(s.cols_T, G.reshape(s.groups, -1, O), out=s.dWb_parts).sum(0, out=s.dWb)
-        np.copyto(self.grads['W'], s.dW)
-        np.copyto(self.grads['b'], s.db)
-        if not self.needs_input_grad: return None   # the first capa of a network: nobody uses its dE/dx
-        if s.dx_path == 'correlate':
-            np.copyto(s.g_in, G.reshape(s.y_shape))
-            np.copyto(s.gcols_win, s.gwin)
-            np.copyto(s.Wflip_in, s.V_flipped)
-            return np.matmul(s.gcols_groups, s.Wflip).reshape(s.dx_shape).transpose(0, 3, 1, 2)
-        if s.one_channel: np.matmul(s.VT, G.T, out=s.blocks[:, :, 0])   # C = 1: one product gives all blocks
-        else: np.matmul(G, s.V_blocks, out=s.blocks)
-        s.dxp.fill(0)
-        for dst, block in s.scatter: np.add(dst, block, out=dst)
-        return s.dx.copy(order='K')
-
-    def jacobian(self, x):
-        "dy[o,i,j]/dx[c,h,w] = W[o, c, h − s·i + p, w − s·j + p] where that is inside the kernel, else 0; shape (O, oh, ow, C, H, W)."
-        W = self.params['W']
-        (O, oh, ow), (C, H, Wd) = self.output_shape, self.input_shape
-        (kh, kw), (sh, sw), (ph, pw) = self.kernel_size, self.stride, self.padding
-        J = np.zeros((O, oh, ow, C, H + 2 * ph, Wd + 2 * pw), W.dtype)   # against the padded input first
-        for i, j in np.ndindex(oh, ow):   # output (i, j) sees its window, at (s·i, s·j), through W
-            J[:, i, j, :, sh * i:sh * i + kh, sw * j:sw * j + kw] = W
-        return J[..., ph:ph + H, pw:pw + Wd]   # the padding is constant, not an input: drop it
-
-    def param_jacobian(self, x, name):
-        "dy[o,i,j]/dW[o',c,u,v] = δ_oo' · x̃[c, s·i+u, s·j+v] (x̃: x zero-padded); dy[o,i,j]/db[o'] = δ_oo'."
-        (O, oh, ow), (kh, kw), (sh, sw), (ph, pw) = self.output_shape, self.kernel_size, self.stride, self.padding
-        eye = np.eye(O, dtype=x.dtype)
-        if name == 'b': return np.broadcast_to(eye[:, None, None, :], (O, oh, ow, O)).copy()
-        x_pad = np.pad(x, ((0, 0), (ph, ph), (pw, pw)))
-        win = sliding_window_view(x_pad, (kh, kw), axis=(1, 2))[:, ::sh, ::sw][:, :oh, :ow]   # (C, oh, ow, kh, kw)
-        return eye[:, None, None, :, None, None, None] * win.transpose(1, 2, 0, 3, 4)[None, :, :, None]
-
-    def _probe(self):
-        "A throwaway copy with buffers of its own: its forward passes leave this capa's cached windows alone."
-        probe = super()._probe()
-        probe._buffers = {}
-        return probe
+        if not self.training:   # in eval mode a large batch goes tile by tile (below)
+            (O, oh, ow), (kh, kw) = self.output_shape, self.kernel_size
+            per_tile = max(1, self.tile // (oh * ow * (self.input_shape[0] * kh * kw + 1)))   # samples
+            if len(x) > per_tile: return self._tiled_f(x, per_tile)
+        s = self._buffers(len(x), x.dtype)
+        s.load(x, self.params['W'], self.params['b'])
+        return np.matmul(s.cols, s.WbT).reshape(s.y_shape).transpose(0, 3, 1, 2), s
 
     def _cast(self, dtype):
-        "Cast the parameters (base class) and drop the buffers, which have the old dtype."
+        "Cast the parameters (base class) and drop the pooled buffers, which have the old dtype."
         super()._cast(dtype)
-        self._buffers, self._last = {}, None
+        self._pool = {}
+
+# %% ../nbs/08_conv.ipynb #c0b1a2da
+@patch
+def _buffers(self:Conv2D, N, dtype):
+    "Buffers for a batch of N: a free set from the pool, or new ones; in eval mode always new ones, for this call only."
+    free = self._pool.get(N) if self.training else None
+    if free and free[-1].dtype == dtype: return free.pop()
+    return _ConvBuffers(N, *self.input_shape, self.output_shape[0], *self.kernel_size, *self.stride, *self.padding,
+                        dtype, pooled=self.training)
+
+@patch
+def recycle(self:Conv2D, saved):
+    "A use is over: its buffers go back to the pool (not in eval mode), which keeps the latest `max_batch_sizes` batch sizes."
+    if not (saved.pooled and self.training): return
+    pool, N = self._pool, saved.geometry[0]
+    free = pool.pop(N, [])   # put back at the end: the dict's order is that of use
+    if len(free) < 8: free.append(saved)
+    pool[N] = free
+    while len(pool) > self.max_batch_sizes: del pool[next(iter(pool))]
+
+# %% ../nbs/08_conv.ipynb #c0b1a2dc
+class _Tiles:
+    "What a forward done tile by tile saves: the weights it used; the windows are gathered again if a backward comes."
+    pooled = False
+    def __init__(self, s): self.W, self.b, self.args, self.full = s.W_in.copy(), s.b_in.copy(), s.geometry[1:], None
+
+    def for_backward(self, x): # the use's batch, recorded by the base class
+        "Buffers for the whole batch x, loaded with this use's weights and with their backward half (made on the first call)."
+        if self.full is None:
+            self.full = _ConvBuffers(len(x), *self.args, x.dtype, pooled=False)
+            self.full.load(x, self.W, self.b)
+        return self.full.for_backward()
+
+@patch
+def _tiled_f(self:Conv2D, x, n): # x: a batch in eval mode; n: samples per tile
+    "f tile by tile: one set of buffers for n samples, each tile's product written into its rows of y (channels last)."
+    N, (O, oh, ow) = len(x), self.output_shape
+    y, s = np.empty((N, oh, ow, O), x.dtype), None
+    for i in range(0, N, n):
+        xi = x[i:i + n]
+        if s is None or len(xi) != s.geometry[0]: s = self._buffers(len(xi), x.dtype)   # the last tile may be smaller
+        s.load(xi, self.params['W'], self.params['b'])
+        np.matmul(s.cols, s.WbT, out=y[i:i + len(xi)].reshape(-1, O))
+    return y.transpose(0, 3, 1, 2), _Tiles(s)
+
+# %% ../nbs/08_conv.ipynb #c0b1a2d6
+def _rows(g, s):
+    "dE/dy (N, O, oh, ow) as the matrix G, rows (n, i, j): a view when g is channels-last in memory, else one copy."
+    N, oh, ow, O = s.y_shape
+    return g.transpose(0, 2, 3, 1).reshape(N * oh * ow, O)
+
+@patch
+def param_vjp(self:Conv2D,
+              x, # the recorded batch (N, C, H, W)
+              y, # what f returned for it
+              g, # dE/dy, shaped like y
+              saved): # the buffers of that use
+    "dE/dW and dE/db from one product, [X 1]ᵀ G over the windows this use gathered; new arrays."
+    s = saved.for_backward(x)
+    G = _rows(g, s)
+    if s.groups == 1: np.matmul(s.cols.T, G, out=s.dWb)
+    else: np.matmul(s.cols_T, G.reshape(s.groups, -1, G.shape[1]), out=s.dWb_parts).sum(0, out=s.dWb)
+    return {'W': s.dW.copy(), 'b': s.db.copy()}
+
+@patch
+def vjp(self:Conv2D,
+        x, # the recorded batch (N, C, H, W)
+        y, # what f returned for it
+        g, # dE/dy, shaped like y
+        saved): # the buffers of that use
+    "dE/dx with this use's weights, by col2im or (stride 1) a correlation of ĝ with the flipped kernels; a new array."
+    s = saved.for_backward(x)
+    G = _rows(g, s)
+    if s.dx_path == 'correlate':
+        np.copyto(s.g_in, G.reshape(s.y_shape))
+        np.copyto(s.gcols_win, s.gwin)
+        np.copyto(s.Wflip_in, s.V_flipped)
+        return np.matmul(s.gcols_groups, s.Wflip).reshape(s.dx_shape).transpose(0, 3, 1, 2)
+    if s.one_channel: np.matmul(s.VT, G.T, out=s.blocks[:, :, 0])   # C = 1: one product gives all blocks
+    else: np.matmul(G, s.V_blocks, out=s.blocks)
+    s.dxp.fill(0)
+    for dst, block in s.scatter: np.add(dst, block, out=dst)
+    return s.dx.copy(order='K')
+
+# %% ../nbs/08_conv.ipynb #c0b1a2d7
+@patch
+def dy_dx(self:Conv2D, x):
+    "dy[o,i,j]/dx[c,h,w] = W[o, c, h − s·i + p, w − s·j + p] where that is inside the kernel, else 0; shape (O, oh, ow, C, H, W)."
+    W = self.params['W']
+    (O, oh, ow), (C, H, Wd) = self.output_shape, self.input_shape
+    (kh, kw), (sh, sw), (ph, pw) = self.kernel_size, self.stride, self.padding
+    J = np.zeros((O, oh, ow, C, H + 2 * ph, Wd + 2 * pw), W.dtype)   # against the padded input first
+    for i, j in np.ndindex(oh, ow):   # output (i, j) sees its window, at (s·i, s·j), through W
+        J[:, i, j, :, sh * i:sh * i + kh, sw * j:sw * j + kw] = W
+    return J[..., ph:ph + H, pw:pw + Wd]   # the padding is constant, not an input: drop it
+
+@patch
+def dy_dparam(self:Conv2D, x, name):
+    "dy[o,i,j]/dW[o',c,u,v] = δ_oo' · x̃[c, s·i+u, s·j+v] (x̃: x zero-padded); dy[o,i,j]/db[o'] = δ_oo'."
+    (O, oh, ow), (kh, kw), (sh, sw), (ph, pw) = self.output_shape, self.kernel_size, self.stride, self.padding
+    eye = np.eye(O, dtype=x.dtype)
+    if name == 'b': return np.broadcast_to(eye[:, None, None, :], (O, oh, ow, O)).copy()
+    x_pad = np.pad(x, ((0, 0), (ph, ph), (pw, pw)))
+    win = sliding_window_view(x_pad, (kh, kw), axis=(1, 2))[:, ::sh, ::sw][:, :oh, :ow]   # (C, oh, ow, kh, kw)
+    return eye[:, None, None, :, None, None, None] * win.transpose(1, 2, 0, 3, 4)[None, :, :, None]

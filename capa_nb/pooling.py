@@ -89,6 +89,7 @@ def _first_winners(parts, y):
         wins.append(w)
     return wins
 
+# %% ../nbs/09_pooling.ipynb #b7c1d2e1
 def _window_axes(a, kh, kw, Ho, Wo, channels_last):
     "A (N, C, kh·Ho, kw·Wo) array as a 6-d view whose axes 2 and 4 run inside the windows; by its memory layout."
     N, C = a.shape[:2]
@@ -117,29 +118,28 @@ def _tiled_grad(pool, x, y, g):
     dx = win * at_max(gv)
     return dx.reshape(N, H, W, C).transpose(0, 3, 1, 2) if cl else dx.transpose(0, 5, 1, 2, 3, 4).reshape(x.shape)
 
+# %% ../nbs/09_pooling.ipynb #b7c1d2e3
 class MaxPool2D(_Pool2D):
     "The max of each kh×kw window of each channel, as torch.nn.MaxPool2d (no padding, no dilation)."
-    def forward(self, x):
-        "y[n, c, i, j] = the max of the window at (sh·i, sw·j) of channel c; y is kept for backward."
-        self._y = _max(self._offsets(x, self.output_shape[1:]))
-        return self._y
+    def f(self, x):
+        "y[n, c, i, j] = the max of the window at (sh·i, sw·j) of channel c."
+        return _max(self._offsets(x, self.output_shape[1:]))
 
-    def backward(self, grad_output):
+    def vjp(self, x, y, g):
         "dE/dx: each dE/dy[n, c, i, j] goes to its window's arg-max (the first one on ties); where windows overlap, they add up."
-        if not self.needs_input_grad: return None
-        tiled = _tiled_grad(self, self.input, self._y, grad_output)
+        tiled = _tiled_grad(self, x, y, g)
         if tiled is not None: return tiled
-        wins = _winners(self._offsets(self.input, self.output_shape[1:]), self._y)
-        return self._scatter(self.input, grad_output.dtype, lambda k, out: np.multiply(wins[k], grad_output, out=out))
+        wins = _winners(self._offsets(x, self.output_shape[1:]), y)
+        return self._scatter(x, g.dtype, lambda k, out: np.multiply(wins[k], g, out=out))
 
-    def jacobian(self, x):
+    def dy_dx(self, x):
         "dy/dx at one sample, shape (C, Ho, Wo, C, H, W): a single 1 per output element, at its window's arg-max."
         parts = self._offsets(x[None], self.output_shape_for(x.shape)[1:])
         return self._jacobian_at(x, [w[0] for w in _winners(parts, _max(parts))], 1)
 
 class AvgPool2D(_Pool2D):
     "The mean of each kh×kw window of each channel, as torch.nn.AvgPool2d (no padding)."
-    def forward(self, x):
+    def f(self, x):
         "y[n, c, i, j] = the mean of the window at (sh·i, sw·j) of channel c."
         parts = self._offsets(x, self.output_shape[1:])
         y = parts[0].copy()
@@ -147,13 +147,12 @@ class AvgPool2D(_Pool2D):
         y *= 1 / len(parts)
         return y
 
-    def backward(self, grad_output):
+    def vjp(self, x, y, g):
         "dE/dx: each dE/dy[n, c, i, j] spread evenly, 1/(kh·kw) to every element of its window; where windows overlap, they add up."
-        if not self.needs_input_grad: return None
         share = 1 / (self.kernel_size[0] * self.kernel_size[1])
-        return self._scatter(self.input, grad_output.dtype, lambda k, out: np.multiply(grad_output, share, out=out))
+        return self._scatter(x, g.dtype, lambda k, out: np.multiply(g, share, out=out))
 
-    def jacobian(self, x):
+    def dy_dx(self, x):
         "dy/dx at one sample, shape (C, Ho, Wo, C, H, W): 1/(kh·kw) at every element of each output element's window."
         K = self.kernel_size[0] * self.kernel_size[1]
         return self._jacobian_at(x, [True] * K, 1 / K)

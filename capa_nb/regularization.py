@@ -13,63 +13,46 @@ from .dense import _generator
 # %% ../nbs/10_regularization.ipynb #decedfca
 class Dropout(Capa):
     "Inverted dropout: in training each unit is kept with probability 1 − p and scaled by 1/(1 − p), or zeroed; the identity in eval mode."
+    saves = True  # f returns (y, the mask it drew): the record of each forward keeps its own mask
     def __init__(self,
                  p, # the probability of dropping a unit, 0 ≤ p < 1
                  rng=None, # where the masks come from: a np.random.Generator, an int seed ≥ 0, or None
                  shape=None): # per-sample shape of x and y; `None`: learnt from the first batch or from the neighbour in a `Sequential`
         self.p, self.rng = _check_real(p, 'Dropout', 'p', 0, 1, high_open=True), _generator(rng, 'Dropout')
-        self.mask, self._frozen = None, False  # the last forward's mask (None: it was the identity); a probe reuses it
         super().__init__(shape)
 
     def __repr__(self):
         shape = '' if self.input_shape is None else f", shape={self.input_shape}"
         return f"Dropout(p={self.p}{shape}{'' if self.training else ', eval'})"
 
-    def forward(self, x):
-        "Training: y = x ⊙ m, with a fresh mask m of 0s and 1/(1 − p)s, kept as `self.mask` for backward. Eval mode or p = 0: y = x."
-        if not self.training or self.p == 0:
-            self.mask = None
-            return x
-        self.mask = self._mask_for(x) if self._frozen else self._draw(x.shape, x.dtype)
-        return x * self.mask
+    def f(self, x):
+        "Training: (x ⊙ m, m) with a fresh mask m of 0s and 1/(1 − p)s. Eval mode or p = 0: (x, None), nothing drawn."
+        if not self.training or self.p == 0: return x, None
+        m = self._draw(x.shape, x.dtype)
+        return x * m, m
 
-    def backward(self, grad_output):
-        "dE/dx = dE/dy ⊙ m, with the mask m of the last forward (dE/dy itself if that forward was the identity)."
-        if not self.needs_input_grad: return None
-        return grad_output if self.mask is None else grad_output * self.mask
+    def vjp(self, x, y, g, mask):
+        "dE/dx = dE/dy ⊙ m, with the mask m of that forward (a copy of dE/dy if that forward was the identity)."
+        return g.copy() if mask is None else g * mask
 
-    def jacobian(self, x):
-        "dy/dx at one sample: diag(m), m the mask the last forward drew for x (training mode); the identity in eval mode or for p = 0."
-        m = np.ones(x.shape) if not self.training or self.p == 0 else self._mask_for(x[None])[0]
-        return np.diag(m.reshape(-1).astype(x.dtype)).reshape(x.shape * 2)
+    def frozen(self, x, mask):
+        "y of a batch x with the mask of a recorded forward: x ⊙ m, or x if that forward drew none."
+        return x if mask is None else x * mask
+
+    def dy_dx(self, x):
+        "dy/dx at one sample: the identity in eval mode or for p = 0; in training mode `ValueError` (no forward, no mask)."
+        if self.training and self.p:
+            raise ValueError(f"{self!r}: in training mode Dropout is random: every forward draws a new mask, and its Jacobian, "
+                             f"diag(mask), belongs to the mask of one forward, not to a sample x. Check its gradients with "
+                             f"check_capa(dropout, x), which uses the mask of its own forward, or call eval() for the identity")
+        return np.eye(x.size, dtype=x.dtype).reshape(x.shape * 2)
+
+    def _use_jacobian(self, use, n):
+        "dy/dx at sample n of a recorded forward: diag(m[n]) with that forward's mask m; the identity if it drew none."
+        x, m = use.x[n], use.saved
+        return np.diag(np.ones(x.size, x.dtype) if m is None else m[n].reshape(-1)).reshape(x.shape * 2)
 
     def _draw(self, shape, dtype):
         "A new mask: 1/(1 − p) with probability 1 − p, else 0, in `dtype` (from float64 uniforms, so every dtype draws the same)."
         keep = self.rng.random(shape) >= self.p
         return keep * np.dtype(dtype).type(1 / (1 - self.p))
-
-    def _probe(self):
-        "A shallow copy whose forward applies the last forward's mask again instead of drawing one: a fixed function for finite differences."
-        probe = super()._probe()
-        probe._frozen = True
-        return probe
-
-    def _mask_for(self, xs):
-        "The last forward's mask for the batch `xs`: all of it for a batch of its size, else the rows of the cached samples the xs are."
-        m = self.mask
-        if m is None or self.input is None:
-            raise RuntimeError(f"{self!r}: no mask to reuse; in training mode dy/dx is the mask of the last forward, "
-                               "so call forward (in training mode) first")
-        if len(xs) == len(m): return m
-        return m[[self._row(x) for x in xs]]
-
-    def _row(self, x):
-        "The index of the sample of the last batch that `x` is, up to rounding; `ValueError` if none, or several with different masks."
-        X, v = self.input.reshape(len(self.input), -1), x.reshape(-1)
-        tol = np.sqrt(np.finfo(np.promote_types(X.dtype, v.dtype)).eps) * (1 + np.abs(v).max(initial=0))
-        hits = np.flatnonzero(np.abs(X - v).max(axis=1, initial=0) <= tol)
-        if len(hits) == 0:
-            raise ValueError(f"{self!r}: x is not one of the {len(X)} samples of the last forward, so no mask belongs to it")
-        if any(not np.array_equal(self.mask[hits[0]], self.mask[h]) for h in hits[1:]):
-            raise ValueError(f"{self!r}: x matches samples {hits.tolist()} of the last forward, whose masks differ")
-        return hits[0]
