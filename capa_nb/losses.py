@@ -24,12 +24,15 @@ def _predictions(y_pred, who):
     return p
 
 def _targets_like(y_true, p, who):
-    "`y_true` checked to be finite with exactly the shape of `p`, cast to p's dtype."
+    "`y_true` checked to be finite with exactly the shape of `p`, cast to p's dtype (and finite there too)."
     t = _as_array(y_true, who, 'y_true')
     if t.shape != p.shape:
         raise ValueError(f"{who}: y_pred and y_true must have the same shape; got y_pred {p.shape} and y_true {t.shape}")
     _check_finite(t, who, 'y_true')
-    return t.astype(p.dtype, copy=False)
+    if t.dtype == p.dtype: return t
+    with np.errstate(over='ignore'): cast = t.astype(p.dtype)  # an overflow is reported next, as a ValueError
+    _check_finite(cast, who, 'y_true', before=t)  # 1e39 is finite in float64 and inf in float32
+    return cast
 
 # %% ../nbs/03_losses.ipynb #6dbfaf2b
 def _labels(labels, K, who):
@@ -126,6 +129,10 @@ def _softmax_parts(z):
     e = np.exp(shifted)
     return shifted, e, np.add.reduce(e, axis=-1, keepdims=True)
 
+def _masked_dot(t, a):
+    "Σ t·a over every entry, taking 0·a = 0 where t = 0, also where a is −inf (a class whose z − max overflowed)."
+    return np.add.reduce(t * np.where(t == 0, 0, a), axis=None)
+
 def _check_row_sums(rows, pred_dtype, who):
     "`ValueError` unless every target row sums to 1, to √ε of the coarser of the two dtypes."
     tol = np.sqrt(max(np.finfo(rows.dtype).eps, np.finfo(pred_dtype).eps))
@@ -173,13 +180,14 @@ class CrossEntropy(Loss):
         return p.reshape(N, K), rows.reshape(N, K).astype(p.dtype, copy=False)
 
     def _value(self, p, t):
-        if self.from_logits: return -(t * _log_softmax(p)).sum() / len(p)
+        if self.from_logits:
+            with np.errstate(over='ignore'): return (0.0 - _masked_dot(t, _log_softmax(p))) / len(p)  # z − max may overflow to −inf, harmlessly
         with np.errstate(divide='ignore'): log_p = np.maximum(np.log(p), _LOG_FLOOR)
-        return -(t * log_p).sum() / len(p)
+        return (0.0 - (t * log_p).sum()) / len(p)  # 0.0 − Σ: a perfect prediction costs 0.0, not −0.0
 
     def _grad(self, p, t):
         if self.from_logits:
-            _, e, total = _softmax_parts(p)
+            with np.errstate(over='ignore'): _, e, total = _softmax_parts(p)  # exp(−inf) = 0: the exact softmax
             return (e / total * t.sum(axis=-1, keepdims=True) - t) / len(p)
         return -t / np.maximum(p, _DENOM_FLOOR) / len(p)
 
@@ -188,6 +196,8 @@ class CrossEntropy(Loss):
         if not self.from_logits: return super()._value_and_grad(p, t)
         shifted, e, total = _softmax_parts(p)
         n = len(p)
-        E = (np.add.reduce(np.log(total), axis=None) - np.add.reduce(t * shifted, axis=None)) / n  # −Σ t·(shifted − log Σe), Σ t = 1 per row
+        log_total = np.add.reduce(np.log(total), axis=None)
+        E = (log_total - np.add.reduce(t * shifted, axis=None)) / n  # −Σ t·(shifted − log Σe), Σ t = 1 per row
+        if E != E: E = (log_total - _masked_dot(t, shifted)) / n    # nan only from 0·(−inf): redo, rarely, with 0·(−inf) = 0
         e /= total; e -= t; e /= n                              # (softmax − t)/N, in e's memory
         return E, e

@@ -6,35 +6,101 @@
 __all__ = ['METRICS', 'accuracy', 'History', 'predict', 'evaluate', 'fit']
 
 # %% ../nbs/07_training.ipynb #5bfe86fd
-import math, numbers
+import contextlib, math, numbers
+from types import SimpleNamespace
 import numpy as np
 from .capa import Capa, _as_array, _check_real, _check_finite
 from .losses import Loss
 
 # %% ../nbs/07_training.ipynb #2c335f1d
+def _accuracy_error(p, t, why):
+    "The `ValueError` of `accuracy`: what is wrong, both shapes, and the forms it takes."
+    return ValueError(f"accuracy: {why}; got y_pred {p.shape} and y_true {t.shape}. It takes (N, K) scores with (N,) or (N, 1) "
+                      f"integer labels or (N, K) one-hot or probability rows, or (N,) / (N, 1) probabilities of class 1 with "
+                      f"(N,) / (N, 1) targets 0 or 1")
+
+def _true_classes(p, t):
+    "The true class of each sample from (N,) / (N, 1) labels or (N, K) rows, checked against the K columns of `p`."
+    K = p.shape[1]
+    if t.shape == p.shape:
+        if ((t < 0) | (t > 1)).any(): raise _accuracy_error(p, t, "target rows must be one-hot or class probabilities, in [0, 1]")
+        return t.argmax(axis=1)
+    if t.shape not in ((len(p),), (len(p), 1)):
+        raise _accuracy_error(p, t, f"y_true must be a label per sample or a row of K = {K} per sample")
+    c = t.reshape(-1)
+    if c.dtype.kind == 'f' and not (c == np.round(c)).all(): raise _accuracy_error(p, t, "class labels must be whole numbers")
+    if ((c < 0) | (c >= K)).any(): raise _accuracy_error(p, t, f"class labels must lie in [0, K) = [0, {K})")
+    return c
+
+def _binary_hits(p, t):
+    "Whether [p > 0.5] is each sample's 0/1 target, for (N,) / (N, 1) probabilities of class 1."
+    if t.shape not in ((len(p),), (len(p), 1)): raise _accuracy_error(p, t, "one probability per sample takes one 0/1 target per sample")
+    if ((p < 0) | (p > 1)).any():
+        raise _accuracy_error(p, t, "one output per sample must be a probability in [0, 1], as a Sigmoid gives (for logits, pass y > 0)")
+    if not ((t == 0) | (t == 1)).all(): raise _accuracy_error(p, t, "binary targets must be 0 or 1")
+    return (p.reshape(-1) > 0.5) == (t.reshape(-1) == 1)
+
 def accuracy(y_pred, # (N, K) scores or probabilities, or (N,) / (N, 1) probabilities of class 1
-             y_true, # (N,) labels, or targets shaped like y_pred (one-hot rows, or 0/1)
+             y_true, # (N,) / (N, 1) integer labels or (N, K) one-hot rows; for one output, (N,) / (N, 1) targets 0 or 1
             ) -> float: # the fraction of samples whose predicted class is the true one
     "The fraction of correctly classified samples."
-    y_pred, y_true = np.asarray(y_pred), np.asarray(y_true)
-    if y_pred.ndim >= 2 and y_pred.shape[-1] > 1:
-        pred = y_pred.argmax(axis=-1)
-        true = y_true.argmax(axis=-1) if y_true.shape == y_pred.shape else y_true
-    else:
-        pred, true = y_pred.reshape(len(y_pred), -1) > 0.5, np.asarray(y_true).reshape(len(y_pred), -1) > 0.5
-    return float(np.mean(pred == true))
+    p, t = np.asarray(y_pred), np.asarray(y_true)
+    if p.dtype.kind not in 'biuf' or t.dtype.kind not in 'biuf': raise _accuracy_error(p, t, "both must be real numbers")
+    if p.ndim not in (1, 2) or t.ndim not in (1, 2) or p.size == 0:
+        raise _accuracy_error(p, t, "y_pred must be a non-empty (N, K), (N, 1) or (N,) array and y_true (N,), (N, 1) or (N, K)")
+    if len(t) != len(p): raise _accuracy_error(p, t, f"{len(t)} targets for N = {len(p)} predictions")
+    hits = p.argmax(axis=1) == _true_classes(p, t) if p.ndim == 2 and p.shape[1] > 1 else _binary_hits(p, t)
+    return int(np.count_nonzero(hits)) / len(p)
 
+# %% ../nbs/07_training.ipynb #23c45f73
 METRICS = {'accuracy': accuracy}
 
-def _metric_fns(metrics):
-    "The metric functions named by `metrics` (names from `METRICS`, or callables), keyed by name."
-    if isinstance(metrics, str) or callable(metrics): metrics = (metrics,)
+def _metric_fn(m, who):
+    "The function a metric entry stands for: itself if callable, else the one METRICS has under that name."
+    if callable(m): return m
+    if isinstance(m, str):
+        if m in METRICS: return METRICS[m]
+        raise ValueError(f"{who}: unknown metric {m!r}; known: {sorted(METRICS)}, or pass a function f(y_pred, y_true)")
+    raise TypeError(f"{who}: a metric must be a name from {sorted(METRICS)} or a function f(y_pred, y_true); got {m!r:.60}")
+
+def _metric_name(name, who):
+    "`name` checked to be a History key of its own: a non-empty string, neither 'loss' nor 'val_…'."
+    if not isinstance(name, str) or not name: raise ValueError(f"{who}: a metric name must be a non-empty string; got {name!r}")
+    if name == 'loss' or name.startswith('val_'):
+        raise ValueError(f"{who}: a metric cannot be named {name!r}: the History keeps the loss under 'loss' and validation "
+                         f"values under 'val_' + name. Name it with a dict, e.g. metrics={{'my_{name}': fn}}")
+    return name
+
+def _metric_fns(metrics, # None, a name, a function, a list of those, or a dict {name: name or function}
+                who): # the caller, for error messages
+    "The metrics as {name: function}, every name checked to be a History key of its own."
+    if metrics is None: return {}
+    if isinstance(metrics, dict): pairs = [(k, _metric_fn(m, who)) for k, m in metrics.items()]
+    else:
+        if isinstance(metrics, str) or callable(metrics): metrics = [metrics]
+        try: metrics = list(metrics)
+        except TypeError: raise TypeError(f"{who}: metrics must be a list of names and functions, or a dict {{name: function}}; "
+                                          f"got {metrics!r:.60}") from None
+        pairs = [(m if isinstance(m, str) else getattr(m, '__name__', type(m).__name__), _metric_fn(m, who)) for m in metrics]
     fns = {}
-    for m in metrics:
-        if callable(m): fns[getattr(m, '__name__', repr(m))] = m
-        elif m in METRICS: fns[m] = METRICS[m]
-        else: raise ValueError(f"fit: unknown metric {m!r}; known: {sorted(METRICS)}, or pass a function f(y_pred, y_true)")
+    for k, f in pairs:
+        if _metric_name(k, who) in fns:
+            raise ValueError(f"{who}: two metrics are named {k!r}, and the History keeps one list per name; name them with a dict, "
+                             f"e.g. metrics={{'first': f, 'second': g}}")
+        fns[k] = f
     return fns
+
+def _metric_value(v, name, who):
+    "A metric's value as a Python float; `ValueError` naming the metric unless it is one finite real number."
+    if type(v) is not float:
+        if isinstance(v, np.ndarray) and v.ndim == 0: v = v[()]
+        if not isinstance(v, numbers.Real) or isinstance(v, (bool, np.bool_)):
+            got = f"an array of shape {v.shape}" if isinstance(v, np.ndarray) else f"{type(v).__name__} {v!r:.40}"
+            raise ValueError(f"{who}: metric {name!r} must return one real number (a float, or a 0-d array); got {got}")
+        try: v = float(v)
+        except OverflowError: v = math.inf
+    if not math.isfinite(v): raise ValueError(f"{who}: metric {name!r} returned {v}, not a finite number")
+    return v
 
 # %% ../nbs/07_training.ipynb #a7f6c4df
 class History:
@@ -76,50 +142,109 @@ def _check_data(model, X, Y, loss, who, names=('X', 'Y')):
                          f"with input shape {model.input_shape}; got {X.shape}")
     if len(X) == 0: raise ValueError(f"{who}: {names[0]} is empty")
     _check_finite(X, who, names[0])
-    if model.dtype is not None and X.dtype != model.dtype: X = X.astype(model.dtype)
+    if model.dtype is not None and X.dtype != model.dtype:
+        with np.errstate(over='ignore'): X0, X = X, X.astype(model.dtype)  # an overflow is reported next, as a ValueError
+        _check_finite(X, who, names[0], before=X0)  # 1e39 is finite in float64 and inf in float32
     if loss is None: return X, None
+    if not isinstance(loss, Loss): raise TypeError(f"{who}: loss must be a Loss (MSE(), CrossEntropy(), ...); got {loss!r:.60}")
     Y = np.asarray(Y)
     if Y.ndim == 0 or len(Y) != len(X):
         raise ValueError(f"{who}: {names[0]} and {names[1]} must have the same length; got {len(X)} samples and "
                          f"{names[1]} of shape {Y.shape}")
-    if not isinstance(loss, Loss): raise TypeError(f"{who}: loss must be a Loss (MSE(), CrossEntropy(), ...); got {loss!r}")
     dtype = model.dtype or X.dtype
     _, T = loss._checked(np.zeros((len(X), *model.output_shape), dtype), Y)  # the loss's own checks, once, on all of Y
     return X, T
 
+# %% ../nbs/07_training.ipynb #fb5d98ee
 def _check_count(value, who, name, low):
     "`value` as an int ≥ `low`; `ValueError` otherwise."
     if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Integral) or value < low:
         raise ValueError(f"{who}: {name} must be an int ≥ {low}; got {value!r}")
     return int(value)
 
+def _check_flag(value, who, name):
+    "`value` as a bool; `ValueError` unless it is True or False."
+    if not isinstance(value, (bool, np.bool_)): raise ValueError(f"{who}: {name} must be True or False; got {value!r:.60}")
+    return bool(value)
+
+def _check_seed(seed, who):
+    "`np.random.default_rng(seed)`; a `ValueError` naming `who` for a seed numpy refuses."
+    try: return np.random.default_rng(seed)
+    except (TypeError, ValueError) as e:
+        raise ValueError(f"{who}: seed must be an int ≥ 0, a sequence of such ints, None, or a numpy SeedSequence, BitGenerator "
+                         f"or Generator (what np.random.default_rng takes); got {seed!r:.60} ({e})") from None
+
+def _check_optimizer(opt, who):
+    "`TypeError` unless `opt` is None or an optimizer object with a step(param, grad, dt, state) method."
+    if isinstance(opt, type):
+        raise TypeError(f"{who}: optimizer must be an optimizer object, e.g. {opt.__name__}(); got the class {opt.__name__}")
+    if opt is not None and not callable(getattr(opt, 'step', None)):
+        raise TypeError(f"{who}: optimizer needs a step(param, grad, dt, state) method, as SGD() and Adam() have; got {opt!r:.60}")
+
+# %% ../nbs/07_training.ipynb #58c0f4af
+def _capas(model):
+    "The model and every capa inside it (members of networks, nested), each once."
+    seen, todo = {}, [model]
+    while todo:
+        c = todo.pop()
+        if id(c) not in seen:
+            seen[id(c)] = c
+            todo.extend(m for _, m in reversed(c._members()))
+    return list(seen.values())
+
+def _modes(model):
+    "Each capa of the model with its own training flag, to put back with `_restore_modes`."
+    return [(c, c.training) for c in _capas(model)]
+
+def _restore_modes(modes):
+    "Set each capa's own training flag back (not `train()`, which would pass a network's flag on to its members)."
+    for c, mode in modes: c.training = mode
+
+@contextlib.contextmanager
+def _session(model, who):
+    "Around predict, evaluate and fit: modes restored and batch state released on the way out; after a failure, shape-free capas unbuilt."
+    if not isinstance(model, Capa): raise TypeError(f"{who}: model must be a Capa; got {type(model).__name__}")
+    modes = _modes(model)
+    free = [(c, c.output_shape) for c, _ in modes if c.input_shape is None]
+    try: yield
+    except BaseException:
+        for c, out in free: c._unbuild(out)
+        raise
+    finally:
+        _restore_modes(modes)
+        model._release()
+
 # %% ../nbs/07_training.ipynb #f79499e5
 def _predict(model, X, batch_size):
-    "Outputs for an already-checked X, in eval mode and in batches; the model's mode is restored afterwards."
-    was = model.training
+    "Outputs for an already-checked X, in eval mode, in batches, with nothing recorded; the modes are restored afterwards."
+    modes = _modes(model)
     model.eval()
-    try: return np.concatenate([model._run_forward(X[i:i + batch_size]) for i in range(0, len(X), batch_size)])
-    finally: model.train(was)
+    try: return np.concatenate([model._run_forward(X[i:i + batch_size], record=False) for i in range(0, len(X), batch_size)])
+    finally: _restore_modes(modes)
 
 def predict(model, # the trained capa or Sequential
             X, # a batch (N, *input_shape)
             batch_size=256, # samples per forward pass
            ) -> np.ndarray: # (N, *output_shape)
     "The model's outputs for X, in eval mode."
-    X, _ = _check_data(model, X, None, None, 'predict')
-    return _predict(model, X, _check_count(batch_size, 'predict', 'batch_size', 1))
+    with _session(model, 'predict'):
+        batch_size = _check_count(batch_size, 'predict', 'batch_size', 1)
+        X, _ = _check_data(model, X, None, None, 'predict')
+        return _predict(model, X, batch_size)
 
 def evaluate(model, # the trained capa or Sequential
              X, # inputs (N, *input_shape)
              Y, # targets, in any form `loss` accepts
              loss, # the Loss
-             metrics=(), # metric names or functions
+             metrics=(), # metric names or functions, or a dict {name: function}
              batch_size=256, # samples per forward pass
             ) -> dict: # {'loss': ..., metric: ...}
     "The loss and metrics of the model on (X, Y), in eval mode."
-    X, T = _check_data(model, X, Y, loss, 'evaluate')
-    y = _predict(model, X, _check_count(batch_size, 'evaluate', 'batch_size', 1))
-    return {'loss': float(loss._value(y, T)), **{k: f(y, np.asarray(Y)) for k, f in _metric_fns(metrics).items()}}
+    with _session(model, 'evaluate'):
+        fns, batch_size = _metric_fns(metrics, 'evaluate'), _check_count(batch_size, 'evaluate', 'batch_size', 1)
+        X, T = _check_data(model, X, Y, loss, 'evaluate')
+        y, Y = _predict(model, X, batch_size), np.asarray(Y)
+        return {'loss': float(loss._value(y, T)), **{k: _metric_value(f(y, Y), k, 'evaluate') for k, f in fns.items()}}
 
 # %% ../nbs/07_training.ipynb #7c5eeb0c
 def _progress(epochs, enabled):
@@ -128,58 +253,84 @@ def _progress(epochs, enabled):
     from tqdm.auto import tqdm
     return tqdm(total=epochs, desc='fit', unit='epoch')
 
-def fit(model, # the capa (usually a Sequential) to train, in place
-        X, # inputs, (N, *model.input_shape)
-        Y, # targets, N of them, in any form `loss` accepts
-        loss, # the Loss to minimise
-        epochs, # passes over the data
-        dt, # the step (learning rate)
-        batch_size=32, # samples per step; the last batch of an epoch may be smaller
-        shuffle=True, # a fresh seeded order every epoch; False: the order of X
-        seed=0, # seeds the order
-        optimizer=None, # set as the model's optimizer (fresh state); None keeps the current one
-        validation_data=None, # (X_val, Y_val), evaluated after every epoch
-        metrics=(), # metric names ('accuracy') or functions f(y_pred, y_true)
-        progress=True, # show a progress bar
-       ) -> History: # per-epoch loss and metrics
-    "Train `model` on (X, Y) by minibatch gradient descent; returns the History."
-    X, T = _check_data(model, X, Y, loss, 'fit')
-    Y = np.asarray(Y)
-    epochs = _check_count(epochs, 'fit', 'epochs', 0)
-    batch_size = _check_count(batch_size, 'fit', 'batch_size', 1)
-    dt = _check_real(dt, 'fit', 'dt')
-    fns = _metric_fns(metrics)
-    if validation_data is not None:
-        if not isinstance(validation_data, (tuple, list)) or len(validation_data) != 2:
-            raise ValueError("fit: validation_data must be a pair (X_val, Y_val)")
-        Xv, Tv = _check_data(model, *validation_data, loss, 'fit', ('X_val', 'Y_val'))
-        Yv = np.asarray(validation_data[1])
-    if optimizer is not None: model.optimizer = optimizer
-    rng, n, history = np.random.default_rng(seed), len(X), History()
-    model.train()
-    bar = _progress(epochs, progress)
+def _validation(model, data, loss):
+    "`(X_val, T_val, Y_val)`: fit's validation data checked as X and Y are, or None."
+    if data is None: return None
+    if not isinstance(data, (tuple, list)) or len(data) != 2:
+        raise ValueError(f"fit: validation_data must be a pair (X_val, Y_val); got {type(data).__name__} {data!r:.40}")
+    Xv, Tv = _check_data(model, *data, loss, 'fit', ('X_val', 'Y_val'))
+    return Xv, Tv, np.asarray(data[1])
+
+def _add_note(e, note):
+    "`e.add_note(note)` where Python has it (3.11 on)."
+    if hasattr(e, 'add_note'): e.add_note(note)
+
+def _preflight(model, r):
+    "Each metric called once on the eval-mode output for the first batch (and validation batch): a bad one fails before training."
+    if not r.fns or not r.epochs: return
+    for X, Y in [(r.X, r.Y)] + ([(r.val[0], r.val[2])] if r.val else []):
+        y = _predict(model, X[:r.batch_size], r.batch_size)
+        for k, f in r.fns.items():
+            try: _metric_value(f(y, Y[:r.batch_size]), k, 'fit')
+            except Exception as e:
+                _add_note(e, f"fit: metric {k!r} failed on the first batch, checked before training; nothing was trained")
+                raise
+
+def _fit_run(model, X, Y, loss, epochs, dt, batch_size, shuffle, seed, optimizer, validation_data, metrics, progress):
+    "Every argument of `fit` checked, with no change to the model but the shapes of a shape-free one: what `_train` runs."
+    who = 'fit'
+    r = SimpleNamespace(epochs=_check_count(epochs, who, 'epochs', 0), batch_size=_check_count(batch_size, who, 'batch_size', 1),
+                        dt=_check_real(dt, who, 'dt'), shuffle=_check_flag(shuffle, who, 'shuffle'), rng=_check_seed(seed, who),
+                        progress=_check_flag(progress, who, 'progress'), fns=_metric_fns(metrics, who), loss=loss)
+    _check_optimizer(optimizer, who)
+    r.X, r.T = _check_data(model, X, Y, loss, who)
+    r.Y, r.val = np.asarray(Y), _validation(model, validation_data, loss)
+    _preflight(model, r)
+    return r
+
+# %% ../nbs/07_training.ipynb #6d14a10c
+def _epoch(model, r, epoch):
+    "One pass over the data in batches: forward, loss, backward with a step; the mean loss and the mean of each metric."
+    X, T, n, bs, dt, loss, fns = r.X, r.T, len(r.X), r.batch_size, r.dt, r.loss, r.fns
+    order = r.rng.permutation(n) if r.shuffle else None
+    Xe, Te = (X[order], T[order]) if r.shuffle else (X, T)
+    Ye = (r.Y[order] if r.shuffle else r.Y) if fns else None   # metrics see the targets as given, not the loss's form
+    total, mtotal = 0.0, dict.fromkeys(fns, 0.0)
+    for b, i in enumerate(range(0, n, bs), 1):
+        xb, tb = Xe[i:i + bs], Te[i:i + bs]
+        y = model._run_forward(xb)
+        E, g = loss._value_and_grad(y, tb)
+        if not math.isfinite(E): _diverged(model, E, epoch, b)   # before the backward: nothing of this batch is applied
+        model._run_backward(g, dt, need_dx=False)  # dE/dX of the data is not needed
+        model._forget()                            # the batch's record is not needed either
+        total += float(E) * len(xb)
+        for k, f in fns.items(): mtotal[k] += _metric_value(f(y, Ye[i:i + bs]), k, 'fit') * len(xb)
+    return total / n, {k: v / n for k, v in mtotal.items()}
+
+def _logs(model, r, mean_loss, means):
+    "An epoch's History entry: 'loss', 'val_loss', then each metric and 'val_' + metric."
+    logs = {'loss': mean_loss}
+    if r.val is not None:
+        Xv, Tv, Yv = r.val
+        yv = _predict(model, Xv, 256)
+        logs['val_loss'] = float(r.loss._value(yv, Tv))
+    for k, f in r.fns.items():
+        logs[k] = means[k]
+        if r.val is not None: logs['val_' + k] = _metric_value(f(yv, Yv), k, 'fit')
+    return logs
+
+def _train(model, r, history):
+    "The epochs of `fit`, logged in `history`; an exception during them gets a note saying where the History so far is."
+    bar = _progress(r.epochs, r.progress)
     try:
-        for epoch in range(1, epochs + 1):
-            order = rng.permutation(n) if shuffle else None
-            Xe, Te = (X[order], T[order]) if shuffle else (X, T)
-            Ye = (Y[order] if shuffle else Y) if fns else None   # metrics see the targets as given, not the loss's form
-            total, mtotal = 0.0, dict.fromkeys(fns, 0.0)
-            for b, i in enumerate(range(0, n, batch_size), 1):
-                xb, tb = Xe[i:i + batch_size], Te[i:i + batch_size]
-                y = model._run_forward(xb)
-                E, g = loss._value_and_grad(y, tb)
-                if not math.isfinite(E): _diverged(model, E, epoch, b)   # before the backward: nothing of this batch is applied
-                model._run_backward(g, dt, need_dx=False)  # dE/dX of the data is not needed
-                total += float(E) * len(xb)
-                for k, f in fns.items(): mtotal[k] += f(y, Ye[i:i + batch_size]) * len(xb)
-            logs = {'loss': total / n}
-            if validation_data is not None: yv = _predict(model, Xv, 256); logs['val_loss'] = float(loss._value(yv, Tv))
-            for k, f in fns.items():
-                logs[k] = mtotal[k] / n
-                if validation_data is not None: logs['val_' + k] = f(yv, Yv)
+        for epoch in range(1, r.epochs + 1):
+            logs = _logs(model, r, *_epoch(model, r, epoch))
             history._add(epoch, logs)
             if bar is not None:
                 bar.set_postfix({k: f"{v:.4g}" for k, v in logs.items()}, refresh=False); bar.update(1)
+    except BaseException as e:
+        _add_note(e, f"fit: the History of the {len(history.epoch)} epoch(s) completed before this is the exception's .history")
+        raise
     finally:
         if bar is not None: bar.close()
     return history
@@ -190,3 +341,30 @@ def _diverged(model, E, epoch, batch):
     state = ("the model is left as it was before this batch" if finite else
              "the parameters are not finite: the step of an earlier batch overflowed them")
     raise FloatingPointError(f"fit: the loss is {E} at epoch {epoch}, batch {batch}; {state}. Try a smaller dt.")
+
+# %% ../nbs/07_training.ipynb #c5a0df6c
+def fit(model, # the capa (usually a Sequential) to train, in place
+        X, # inputs, (N, *model.input_shape)
+        Y, # targets, N of them, in any form `loss` accepts
+        loss, # the Loss to minimise
+        epochs, # passes over the data
+        dt, # the step (learning rate)
+        batch_size=32, # samples per step; the last batch of an epoch may be smaller
+        shuffle=True, # a fresh seeded order every epoch; False: the order of X
+        seed=0, # seeds the order: what np.random.default_rng takes
+        optimizer=None, # set as the model's optimizer (fresh state); None keeps the current one
+        validation_data=None, # (X_val, Y_val), evaluated after every epoch
+        metrics=(), # metric names ('accuracy') or functions f(y_pred, y_true), or a dict {name: function}
+        progress=True, # show a progress bar
+       ) -> History: # per-epoch loss and metrics
+    "Train `model` on (X, Y) by minibatch gradient descent; returns the History."
+    history = History()
+    try:
+        with _session(model, 'fit'):
+            r = _fit_run(model, X, Y, loss, epochs, dt, batch_size, shuffle, seed, optimizer, validation_data, metrics, progress)
+            if optimizer is not None: model.optimizer = optimizer   # the first change to the model
+            model.train()
+            return _train(model, r, history)
+    except BaseException as e:
+        e.history = history   # what was completed: empty when the checks failed
+        raise
