@@ -8,6 +8,7 @@ __all__ = ['one_hot', 'Loss', 'MSE', 'BinaryCrossEntropy', 'CrossEntropy']
 # %% ../nbs/03_losses.ipynb #60e2dd30
 import numbers
 import numpy as np
+from fastcore.basics import patch
 from .capa import _as_array, _first_bad, _check_finite
 
 # %% ../nbs/03_losses.ipynb #c3aa55c0
@@ -142,6 +143,7 @@ def _check_row_sums(rows, pred_dtype, who):
         raise ValueError(f"{who}: each target row must sum to 1 (one-hot or class probabilities); "
                          f"rows that do not, with their sums: {_first_bad(sums, bad)}")
 
+# %% ../nbs/03_losses.ipynb #0eda0d99
 class CrossEntropy(Loss):
     "Cross-entropy of K-class predictions against labels or target rows, averaged over the batch."
     def __init__(self,
@@ -179,25 +181,31 @@ class CrossEntropy(Loss):
             _check_row_sums(rows, p.dtype, who)
         return p.reshape(N, K), rows.reshape(N, K).astype(p.dtype, copy=False)
 
-    def _value(self, p, t):
-        if self.from_logits:
-            with np.errstate(over='ignore'): return (0.0 - _masked_dot(t, _log_softmax(p))) / len(p)  # z − max may overflow to −inf, harmlessly
-        with np.errstate(divide='ignore'): log_p = np.maximum(np.log(p), _LOG_FLOOR)
-        return (0.0 - (t * log_p).sum()) / len(p)  # 0.0 − Σ: a perfect prediction costs 0.0, not −0.0
+# %% ../nbs/03_losses.ipynb #cc40a978
+@patch
+def _value(self:CrossEntropy, p, t):
+    "E of checked (N, K) predictions and target rows: the masked fused log-softmax from logits, the clamped log otherwise."
+    if self.from_logits:
+        with np.errstate(over='ignore'): return (0.0 - _masked_dot(t, _log_softmax(p))) / len(p)  # z − max may overflow to −inf, harmlessly
+    with np.errstate(divide='ignore'): log_p = np.maximum(np.log(p), _LOG_FLOOR)
+    return (0.0 - (t * log_p).sum()) / len(p)  # 0.0 − Σ: a perfect prediction costs 0.0, not −0.0
 
-    def _grad(self, p, t):
-        if self.from_logits:
-            with np.errstate(over='ignore'): _, e, total = _softmax_parts(p)  # exp(−inf) = 0: the exact softmax
-            return (e / total * t.sum(axis=-1, keepdims=True) - t) / len(p)
-        return -t / np.maximum(p, _DENOM_FLOOR) / len(p)
+@patch
+def _grad(self:CrossEntropy, p, t):
+    "dE/dy of checked arrays: (softmax − t)/N from logits, −t/(N·max(p, 1e-12)) from probabilities."
+    if self.from_logits:
+        with np.errstate(over='ignore'): _, e, total = _softmax_parts(p)  # exp(−inf) = 0: the exact softmax
+        return (e / total * t.sum(axis=-1, keepdims=True) - t) / len(p)
+    return -t / np.maximum(p, _DENOM_FLOOR) / len(p)
 
-    def _value_and_grad(self, p, t):
-        "E and dE/dy sharing one log-softmax, when from logits; the target rows are taken to sum to 1, as `_checked` made sure."
-        if not self.from_logits: return super()._value_and_grad(p, t)
-        shifted, e, total = _softmax_parts(p)
-        n = len(p)
-        log_total = np.add.reduce(np.log(total), axis=None)
-        E = (log_total - np.add.reduce(t * shifted, axis=None)) / n  # −Σ t·(shifted − log Σe), Σ t = 1 per row
-        if E != E: E = (log_total - _masked_dot(t, shifted)) / n    # nan only from 0·(−inf): redo, rarely, with 0·(−inf) = 0
-        e /= total; e -= t; e /= n                              # (softmax − t)/N, in e's memory
-        return E, e
+@patch
+def _value_and_grad(self:CrossEntropy, p, t):
+    "E and dE/dy sharing one log-softmax, when from logits; the target rows are taken to sum to 1, as `_checked` made sure."
+    if not self.from_logits: return Loss._value_and_grad(self, p, t)
+    shifted, e, total = _softmax_parts(p)
+    n = len(p)
+    log_total = np.add.reduce(np.log(total), axis=None)
+    E = (log_total - np.add.reduce(t * shifted, axis=None)) / n  # −Σ t·(shifted − log Σe), Σ t = 1 per row
+    if E != E: E = (log_total - _masked_dot(t, shifted)) / n    # nan only from 0·(−inf): redo, rarely, with 0·(−inf) = 0
+    e /= total; e -= t; e /= n                              # (softmax − t)/N, in e's memory
+    return E, e
