@@ -140,6 +140,16 @@ class _Use:
     __slots__ = ('capa', 'x', 'y', 'saved')
     def __init__(self, capa, x, y, saved): self.capa, self.x, self.y, self.saved = capa, x, y, saved
 
+def _checked_grads(capa, grads):
+    "param_vjp's gradients as arrays of the parameters' dtypes; `RuntimeError` for one whose shape is not its parameter's."
+    checked = {}
+    for k, p in capa.params.items():
+        gk = np.asarray(grads[k])
+        if gk.shape != p.shape:
+            raise RuntimeError(f"{capa!r}: the gradient for {k!r} has shape {gk.shape}; expected the parameter's {p.shape}")
+        checked[k] = gk.astype(p.dtype, copy=False)
+    return checked
+
 class _Backprop:
     "What one backward collects before anything steps: each capa's dE/dθ summed over its uses, and the capas that stepped themselves."
     def __init__(self, dt): self.dt, self.grads, self.stepped = dt, {}, []
@@ -147,22 +157,20 @@ class _Backprop:
     def add(self, capa, grads):
         "Add one use's gradients {name: dE/dθ} to `capa`'s, after checking them against its parameters."
         params = capa.params
-        if not isinstance(grads, dict) or grads.keys() != params.keys():
+        try:
+            if not isinstance(grads, dict) or len(grads) != len(params): raise KeyError
+            for k, p in params.items():
+                gk = grads[k]
+                if type(gk) is not np.ndarray or gk.shape != p.shape or gk.dtype is not p.dtype:
+                    grads = _checked_grads(capa, grads)  # the slow path, only when something needs converting
+                    break
+        except (KeyError, TypeError):
             raise RuntimeError(f"{capa!r}: param_vjp must return a dict with a gradient for each of {list(params)}; got "
-                               f"{list(grads) if isinstance(grads, dict) else type(grads).__name__}")
-        checked = {}
-        for k, p in params.items():
-            gk = grads[k]
-            if type(gk) is not np.ndarray or gk.shape != p.shape or gk.dtype is not p.dtype:
-                gk = np.asarray(gk)
-                if gk.shape != p.shape:
-                    raise RuntimeError(f"{capa!r}: the gradient for {k!r} has shape {gk.shape}; expected the parameter's {p.shape}")
-                gk = gk.astype(p.dtype, copy=False)
-            checked[k] = gk
+                               f"{list(grads) if isinstance(grads, dict) else type(grads).__name__}") from None
         mine = self.grads.get(capa)
-        if mine is None: self.grads[capa] = checked
+        if mine is None: self.grads[capa] = grads  # param_vjp's dict is ours to keep
         else:  # a capa used again: its gradients add up, into new arrays (the first may belong to the capa's buffers)
-            for k, gk in checked.items(): mine[k] = mine[k] + gk
+            for k, gk in grads.items(): mine[k] = mine[k] + gk
 
     def snapshot(self, capa):
         "Keep a copy of the parameters, gradients and optimizer state of a capa about to step itself (a wiki-style backward)."
@@ -338,7 +346,7 @@ def _forward_pass(self:Capa, x, record=True):
     "A whole forward pass through the hooks: with `record`, kept for `_backward_pass`; either way the last record is dropped."
     tape = [] if record else None
     y = self._fwd(x, tape)
-    self._forget()  # only now: a forward that raised leaves the last record as it was
+    if self._last is not None: self._forget()  # only now: a forward that raised leaves the last record as it was
     if record: self._last = tape[0]
     return y
 
@@ -389,10 +397,14 @@ def _call_f(self:Capa, x):
     "The subclass's f on a batch, its output checked and in x's dtype: (y, saved)."
     out = self.f(x)
     y, saved = out if self.saves else (out, None)
+    return _checked_y(self, y, x), saved
+
+def _checked_y(capa, y, x):
+    "f's output as an array of x's dtype; `RuntimeError` unless it is a batch of x's length in the declared output shape."
     if type(y) is not np.ndarray: y = np.asarray(y)
-    if y.shape[1:] != self.output_shape or len(y) != len(x):
-        raise RuntimeError(f"{self!r}: f returned shape {y.shape} for a batch of {len(x)}; expected {(len(x), *self.output_shape)}")
-    return (y if y.dtype is x.dtype else y.astype(x.dtype, copy=False)), saved
+    if y.shape[1:] != capa.output_shape or len(y) != len(x):
+        raise RuntimeError(f"{capa!r}: f returned shape {y.shape} for a batch of {len(x)}; expected {(len(x), *capa.output_shape)}")
+    return y if y.dtype is x.dtype else y.astype(x.dtype, copy=False)
 
 @patch
 def _fwd(self:Capa, x, tape):
@@ -401,7 +413,10 @@ def _fwd(self:Capa, x, tape):
         if x.dtype is not p.dtype: x = x.astype(p.dtype)  # `is`: dtypes are shared objects, so this is cheap
         break
     if tape is None: return self._pure(x)
-    y, saved = self._call_f(x)
+    out = self.f(x)  # what `_call_f` does, written out: this runs for every capa of every batch
+    y, saved = out if self.saves else (out, None)
+    if type(y) is not np.ndarray or y.shape[1:] != self.output_shape or len(y) != len(x) or y.dtype is not x.dtype:
+        y, saved = _checked_y(self, y, x), saved
     tape.append(_Use(self, x, y, saved))
     return y
 
@@ -413,7 +428,8 @@ def _bwd(self:Capa, use, g, need_dx, bp):
     args = (x, use.y, g, use.saved) if self.saves else (x, use.y, g)
     if self.params: bp.add(self, self.param_vjp(*args))
     if not need_dx: return None
-    return _checked_dx(self, self.vjp(*args), x, 'vjp')
+    dx = self.vjp(*args)
+    return dx if type(dx) is np.ndarray and dx.shape == x.shape and dx.dtype is x.dtype else _checked_dx(self, dx, x, 'vjp')
 
 def _checked_dx(capa, dx, x, who):
     "dE/dx as an array shaped and typed like x; `RuntimeError` if `who` gave another shape."
