@@ -389,6 +389,22 @@ def _release(self:Capa):
     self._forget()
     for k in self._transient: setattr(self, k, {})
 
+# %% ../nbs/00_capa.ipynb #0d8fd948
+def _checked_y(capa, y, x):
+    "f's output as an array of x's dtype; `RuntimeError` unless it is a batch of x's length in the declared output shape."
+    if type(y) is not np.ndarray: y = np.asarray(y)
+    if y.shape[1:] != capa.output_shape or len(y) != len(x):
+        raise RuntimeError(f"{capa!r}: f returned shape {y.shape} for a batch of {len(x)}; expected {(len(x), *capa.output_shape)}")
+    return y if y.dtype is x.dtype else y.astype(x.dtype, copy=False)
+
+def _checked_dx(capa, dx, x, who):
+    "dE/dx as an array shaped and typed like x; `RuntimeError` if `who` gave another shape."
+    if type(dx) is not np.ndarray or dx.shape != x.shape:
+        dx = np.asarray(dx)
+        if dx.shape != x.shape:
+            raise RuntimeError(f"{capa!r}: {who} returned dE/dx of shape {dx.shape}; expected the input's {x.shape}")
+    return dx if dx.dtype is x.dtype else dx.astype(x.dtype, copy=False)
+
 # %% ../nbs/00_capa.ipynb #dd023099
 _WIKI = object()  # marks the record of a wiki-style capa's use: its own forward kept what its backward needs
 
@@ -398,13 +414,6 @@ def _call_f(self:Capa, x):
     out = self.f(x)
     y, saved = out if self.saves else (out, None)
     return _checked_y(self, y, x), saved
-
-def _checked_y(capa, y, x):
-    "f's output as an array of x's dtype; `RuntimeError` unless it is a batch of x's length in the declared output shape."
-    if type(y) is not np.ndarray: y = np.asarray(y)
-    if y.shape[1:] != capa.output_shape or len(y) != len(x):
-        raise RuntimeError(f"{capa!r}: f returned shape {y.shape} for a batch of {len(x)}; expected {(len(x), *capa.output_shape)}")
-    return y if y.dtype is x.dtype else y.astype(x.dtype, copy=False)
 
 @patch
 def _fwd(self:Capa, x, tape):
@@ -430,14 +439,6 @@ def _bwd(self:Capa, use, g, need_dx, bp):
     if not need_dx: return None
     dx = self.vjp(*args)
     return dx if type(dx) is np.ndarray and dx.shape == x.shape and dx.dtype is x.dtype else _checked_dx(self, dx, x, 'vjp')
-
-def _checked_dx(capa, dx, x, who):
-    "dE/dx as an array shaped and typed like x; `RuntimeError` if `who` gave another shape."
-    if type(dx) is not np.ndarray or dx.shape != x.shape:
-        dx = np.asarray(dx)
-        if dx.shape != x.shape:
-            raise RuntimeError(f"{capa!r}: {who} returned dE/dx of shape {dx.shape}; expected the input's {x.shape}")
-    return dx if dx.dtype is x.dtype else dx.astype(x.dtype, copy=False)
 
 @patch
 def _pure(self:Capa, x):
