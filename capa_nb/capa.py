@@ -194,6 +194,8 @@ class Capa:
     saves = False     # True: the subclass's f returns (y, saved), and vjp/param_vjp take `saved` as a fourth argument
     _transient = ()   # attributes holding per-batch buffers (dicts): emptied by `_release`, never copied or pickled
     _wiki = False     # set by `_check_protocol`: the subclass writes forward/backward itself, as the wiki does
+    tracks = False    # True: `track(x, y, saved)` updates `buffers` after f in a recorded training pass (BatchNorm's statistics)
+    batch_coupled = False  # True: in training mode a sample's y depends on the whole batch, so Jacobians are over the batch
 
     def __init_subclass__(cls, **kwargs):
         "Check the subclass's protocol when it is defined, and that its `__init__` leaves a valid capa."
@@ -204,7 +206,7 @@ class Capa:
     def __init__(self,
                  input_shape=None, # per-sample shape of x; `None`: learnt from the first batch, or from the neighbour in a `Sequential`
                  output_shape=None): # per-sample shape of y; `None`: what `output_shape_for(input_shape)` says (the input's, by default)
-        self.params, self.grads, self.optimizer_state = {}, {}, {}
+        self.params, self.grads, self.optimizer_state, self.buffers = {}, {}, {}, {}  # buffers: arrays kept, never trained
         self._optimizer, self.training, self._last, self._single = None, True, None, False
         self.input_shape, self.output_shape = None, _as_shape(output_shape, type(self).__name__, 'output_shape')
         if input_shape is not None: self._build(input_shape)
@@ -246,6 +248,7 @@ def __getstate__(self:Capa):
     "Copies and pickles carry parameters, gradients and settings, never the last forward's record or per-batch buffers."
     state = self.__dict__.copy()
     state['_last'] = None
+    state.pop('_tracked', None)
     for k in self._transient: state[k] = {}
     return state
 
@@ -344,20 +347,26 @@ def _own_copy(x, dtype, who, what):
 @patch
 def _forward_pass(self:Capa, x, record=True):
     "A whole forward pass through the hooks: with `record`, kept for `_backward_pass`; either way the last record is dropped."
-    tape = [] if record else None
-    y = self._fwd(x, tape)
+    tape, mark = ([] if record else None), len(_TRACKED)
+    try: y = self._fwd(x, tape)
+    except BaseException:
+        _untrack(mark)  # statistics the failed pass updated go back
+        raise
+    if mark == 0: self._tracked, _TRACKED[:] = (list(_TRACKED) if _TRACKED else None), []
     if self._last is not None: self._forget()  # only now: a forward that raised leaves the last record as it was
     if record: self._last = tape[0]
     return y
 
 @patch
-def _backward_pass(self:Capa, g, dt, need_dx=True):
-    "Backward of the recorded pass: every gradient first, checked; then each capa steps once. A failure moves nothing."
+def _backward_pass(self:Capa, g, dt, need_dx=True, max_norm=None):
+    "Backward of the recorded pass: every gradient first, checked (and clipped to `max_norm`); then each capa steps once."
     use, bp = self._last, _Backprop(dt)
+    if max_norm is not None: _check_clippable(self)
     try: dx = use.capa._bwd(use, g, need_dx, bp)
     except BaseException:
         bp.undo()
         raise
+    if max_norm is not None: self._grad_norm = bp.clip(max_norm, self)
     bp.apply()
     return dx
 
@@ -367,15 +376,41 @@ def _run_forward(self:Capa, x, record=True):
     return self._wiki_forward(x) if self._wiki else self._forward_pass(x, record)
 
 @patch
-def _run_backward(self:Capa, g, dt, need_dx=True):
+def _run_backward(self:Capa, g, dt, need_dx=True, max_norm=None):
     "What `fit` calls after `_run_forward`: the backward pass, or a wiki-style capa's own backward (undone if it raises)."
-    if not self._wiki: return self._backward_pass(g, dt, need_dx)
+    if not self._wiki: return self._backward_pass(g, dt, need_dx, max_norm)
+    if max_norm is not None: _check_clippable(self)
     bp = _Backprop(dt)
     bp.snapshot(self)
     try: return self.backward(g, dt)
     except BaseException:
         bp.undo()
         raise
+
+# %% ../nbs/00_capa.ipynb #542684c6
+_TRACKED = []    # (capa, its buffers before) for each capa whose buffers the forward pass under way has updated
+_PROBING = [0]   # > 0 while a Jacobian is taken through a throwaway recorded pass: statistics are not updated then
+
+def _track(capa, x, y, saved):
+    "Keep `capa`'s buffers as they are, then let it update them from this batch."
+    if _PROBING[0]: return
+    _TRACKED.append((capa, {k: v.copy() for k, v in capa.buffers.items()}))
+    capa.track(x, y, saved)
+
+def _untrack(mark):
+    "Put back, newest first, the buffers of every capa tracked since `mark`: the pass they belong to failed."
+    for capa, old in reversed(_TRACKED[mark:]): capa.buffers.update(old)
+    del _TRACKED[mark:]
+
+@patch
+def track(self:Capa, x, y, saved):
+    "Update `self.buffers` from a training batch (x, y and what f saved): the hook of a capa with `tracks = True`."
+
+@patch
+def _restore_buffers(self:Capa):
+    "Undo what the last forward pass did to any buffers: what `fit` calls when a batch turns out bad after its forward."
+    for capa, old in reversed(getattr(self, '_tracked', None) or ()): capa.buffers.update(old)
+    self._tracked = None
 
 @patch
 def _forget(self:Capa):
@@ -427,6 +462,7 @@ def _fwd(self:Capa, x, tape):
     if type(y) is not np.ndarray or y.shape[1:] != self.output_shape or len(y) != len(x) or y.dtype is not x.dtype:
         y, saved = _checked_y(self, y, x), saved
     tape.append(_Use(self, x, y, saved))
+    if self.tracks and self.training: _track(self, x, y, saved)
     return y
 
 @patch
@@ -541,6 +577,9 @@ def _step(self:Capa, dt):
 @patch
 def _one_sample(self:Capa, x):
     "`x` checked to be one finite sample, in the parameters' dtype."
+    if self.batch_coupled and self.training:
+        raise ValueError(f"{self!r} in training mode: a sample's output depends on the whole batch, so there is no "
+                         f"per-sample Jacobian; use batch_jacobian(X), or eval()")
     x = _as_array(x, self, 'x')
     if self.input_shape is not None and x.shape != self.input_shape:
         raise ValueError(f"{self!r}: a Jacobian is taken at one sample of shape {self.input_shape}; got shape {x.shape}")
@@ -574,6 +613,8 @@ def _cast(self:Capa, dtype):
     for st in self.optimizer_state.values():
         for k, v in st.items():
             if isinstance(v, np.ndarray) and v.dtype.kind == 'f': st[k] = v.astype(dtype)
+    for k, v in self.buffers.items():
+        if v.dtype.kind == 'f': self.buffers[k] = v.astype(dtype)
 
 # %% ../nbs/00_capa.ipynb #cb96a151
 @patch
@@ -610,6 +651,76 @@ def _leaves(capa, prefix=''):
     if not members: yield prefix, capa
     for name, c in members: yield from _leaves(c, f"{prefix}{name}.")
 
+# %% ../nbs/00_capa.ipynb #a1925189
+@patch
+def dY_dX(self:Capa, X):
+    "dy/dx over a batch X, shape `(N, *output_shape, N, *input_shape)`: the hook of a batch-coupled capa; by default finite differences of f."
+    return numerical_jacobian(self._function, X.astype(np.float64))
+
+@patch
+def dY_dparam(self:Capa, X, name):
+    "dy/dθ over a batch X for θ = params[name], shape `(N, *output_shape, *θ.shape)`; by default finite differences."
+    probe, X64 = copy.copy(self), X.astype(np.float64)
+    def f(theta):
+        probe.params = {**self.params, name: theta}
+        return probe._function(X64)
+    return numerical_jacobian(f, self.params[name])
+
+@patch
+def _use_batch_jacobian(self:Capa, use):
+    "dy/dx over the batch of a recorded use: `dY_dX` for a batch-coupled capa in training, else the per-sample blocks on the diagonal."
+    if self.batch_coupled and self.training: return np.asarray(self.dY_dX(use.x))
+    N, out, inn = len(use.x), self.output_shape, use.x.shape[1:]
+    J = np.zeros((N, math.prod(out), N, math.prod(inn)))
+    for n in range(N): J[n, :, n, :] = np.reshape(self._use_jacobian(use, n), (math.prod(out), math.prod(inn)))
+    return J.reshape(N, *out, N, *inn)
+
+@patch
+def _use_batch_param_jacobian(self:Capa, use, owner, name):
+    "dy/dθ over the batch of a recorded use, `(N, *out, *θ.shape)`, for `owner`'s parameter `name`; None if this use does not touch it."
+    if self is not owner: return None
+    if self.batch_coupled and self.training: return np.asarray(self.dY_dparam(use.x, name))
+    return np.stack([self._use_param_jacobian(use, n, owner, name) for n in range(len(use.x))])
+
+@patch
+def batch_jacobian(self:Capa, X):
+    "dy/dx over a batch X `(N, *input_shape)`: shape `(N, *output_shape, N, *input_shape)`, block diagonal unless samples interact."
+    X = _as_array(X, self, 'X')
+    if self.input_shape is None or X.shape[1:] != self.input_shape or X.ndim == len(self.input_shape):
+        raise ValueError(f"{self!r}: batch_jacobian takes a batch (N, *input_shape); got shape {X.shape}")
+    _check_finite(X, self, 'X')
+    X = X if self.dtype is None or X.dtype == self.dtype else _own_copy(X, self.dtype, self, 'X')
+    if self._wiki: return self._use_batch_jacobian(_Use(self, X, None, _WIKI))
+    tape = []
+    _PROBING[0] += 1
+    try: self._fwd(X, tape)
+    finally: _PROBING[0] -= 1
+    try: return self._use_batch_jacobian(tape[0])
+    finally: self._recycle_use(tape[0])
+
+def _coupled(capa):
+    "Whether some layer inside `capa` is batch-coupled and in training mode: then only batch Jacobians exist."
+    return any(m.batch_coupled and m.training for _, m in _leaves(capa))
+
+# %% ../nbs/00_capa.ipynb #53a9eaf3
+@patch
+def clip(self:_Backprop, max_norm, who):
+    "Scale every collected gradient by min(1, max_norm / (‖g‖ + 1e-6)), ‖g‖ the norm of all of them (torch's clip_grad_norm_); returns ‖g‖."
+    norms = [np.linalg.norm(gk.ravel()) for grads in self.grads.values() for gk in grads.values()]
+    total = float(np.linalg.norm(np.array(norms, np.float64))) if norms else 0.0
+    if not math.isfinite(total):
+        raise FloatingPointError(f"{who!r}: the gradient norm is {total}; nothing was stepped")
+    coef = max_norm / (total + 1e-6)
+    if coef < 1:
+        for grads in self.grads.values():
+            for k, gk in grads.items(): grads[k] = gk * coef
+    return total
+
+def _check_clippable(capa):
+    "`ValueError` if a layer of `capa` steps inside its own backward: its step would come before the norm of all gradients is known."
+    wiki = [repr(m) for _, m in _leaves(capa) if m._wiki and m.params]
+    if wiki: raise ValueError(f"{capa!r}: clipping needs every gradient before any step, but {', '.join(wiki)} step inside their own backward")
+
 # %% ../nbs/00_capa.ipynb #1262db80
 def _rel_err(a, b, atol):
     "max|a − b| / (atol + max|b|): the error `check_capa` reports."
@@ -628,6 +739,14 @@ def _jacobian_gradients(c, use, gb):
         owner, own = c._param_owner(k)
         Js = [c._use_param_jacobian(use, n, owner, own) for n in range(N)]
         res[k] = sum((contract(gb[n], J) for n, J in enumerate(Js) if J is not None), np.zeros(p.shape))
+    return res
+
+def _batch_jacobian_gradients(c, use, gb):
+    "dE/dx and every dE/dθ by contracting g with the batch Jacobians of the recorded use, for capas whose samples interact."
+    res = {'x': np.tensordot(gb, c._use_batch_jacobian(use), axes=gb.ndim)}
+    for k, p in c.params.items():
+        J = c._use_batch_param_jacobian(use, *c._param_owner(k))
+        res[k] = np.zeros(p.shape) if J is None else np.tensordot(gb, J, axes=gb.ndim)
     return res
 
 def _energies(c, use, gb):
@@ -719,7 +838,8 @@ def check_capa(capa, # the capa to check; it is never changed
     dx = c.backward(g, 0)  # dt = 0: gradients only, nothing moves
     use, gb = c._last, (g[None] if c._single else g)
     fast = {'x': dx.reshape(use.x.shape), **{k: v.copy() for k, v in c.grads.items()}}
-    jac, Es = _jacobian_gradients(c, use, gb), _energies(c, use, gb)
+    jac = (_batch_jacobian_gradients if _coupled(c) else _jacobian_gradients)(c, use, gb)
+    Es = _energies(c, use, gb)
     num = {'x': numerical_jacobian(Es['x'], use.x), **{k: numerical_jacobian(Es[k], p.copy()) for k, p in c.params.items()}}
     atol_num = max(atol, _difference_noise(g, y) / rtol)  # finite differences cannot resolve less than their rounding noise
     errors, tols, kinks = CheckReport(), {}, {}

@@ -9,7 +9,7 @@ __all__ = ['ParamView', 'Summary', 'Sequential']
 from collections.abc import Mapping
 import numpy as np
 from fastcore.basics import patch
-from .capa import Capa, _Use, _leaves, _as_shape, _as_array, _check_finite, _own_copy
+from .capa import Capa, _Use, _leaves, _as_shape, _as_array, _check_finite, _own_copy, _PROBING
 
 # %% ../nbs/05_sequential.ipynb #45ddd753
 def _first_uses(capa):
@@ -19,7 +19,7 @@ def _first_uses(capa):
     return list(seen.values())
 
 class ParamView(Mapping):
-    "A live view of a network's `params` (or `grads`, `optimizer_state`): each layer's own dict, its keys prefixed by the layer's path."
+    "A live view of a network's `params` (or `grads`, `buffers`, `optimizer_state`): each layer's own dict, its keys prefixed by its path."
     def __init__(self, net, attr): self._net, self._attr = net, attr
     def _index(self): return {prefix + k: (c, k) for prefix, c in _first_uses(self._net) for k in getattr(c, self._attr)}
     def __getitem__(self, name):
@@ -34,17 +34,16 @@ class ParamView(Mapping):
         except KeyError: raise KeyError(f"{type(self._net).__name__} has no {self._attr} entry {name!r}; it has {list(self)}") from None
 
     def __setitem__(self, name, value):
-        "Replace a parameter of a member, checked: a real array of the same shape, finite, cast to the parameter's dtype."
-        if self._attr != 'params':
+        "Replace a parameter (or buffer) of a member, checked: a real array of the same shape, finite, cast to the old one's dtype."
+        if self._attr not in ('params', 'buffers'):
             raise TypeError(f"{type(self._net).__name__}.{self._attr} is computed, not set: backward writes it")
         c, k = self._owner(name)
-        old = c.params[k]
-        new = _as_array(value, f"{type(self._net).__name__}.params[{name!r}]", 'the new value')
-        if new.shape != old.shape:
-            raise ValueError(f"{type(self._net).__name__}.params[{name!r}] has shape {old.shape}; got a value of shape {new.shape}")
-        new = _own_copy(new, old.dtype, f"{type(self._net).__name__}.params[{name!r}]", 'the new value') if new.dtype != old.dtype else new
-        _check_finite(new, f"{type(self._net).__name__}.params[{name!r}]", 'the new value')
-        c.params[k] = new
+        old, who = getattr(c, self._attr)[k], f"{type(self._net).__name__}.{self._attr}[{name!r}]"
+        new = _as_array(value, who, 'the new value')
+        if new.shape != old.shape: raise ValueError(f"{who} has shape {old.shape}; got a value of shape {new.shape}")
+        new = _own_copy(new, old.dtype, who, 'the new value') if new.dtype != old.dtype else new
+        _check_finite(new, who, 'the new value')
+        getattr(c, self._attr)[k] = new
 
 def _view(attr):
     "A property giving the live `ParamView` of `attr`; `Capa.__init__` may set it only to an empty dict."
@@ -83,6 +82,7 @@ class Sequential(Capa):
         else: self._link(1, capas[0].output_shape)  # shape-free at the front: check what can be checked now
 
     params, grads, optimizer_state = _view('params'), _view('grads'), _view('optimizer_state')
+    buffers = _view('buffers')
 
     def _members(self): return tuple((str(i), c) for i, c in enumerate(self.capas))
 
@@ -222,7 +222,9 @@ def _param_owner(self:Sequential, name): return ParamView(self, 'params')._owner
 def _recorded(net, x):
     "A throwaway recorded pass of one sample x, for the Jacobians; its buffers are handed back afterwards."
     tape = []
-    net._fwd(x[None], tape)
+    _PROBING[0] += 1  # a Jacobian is not training: statistics (BatchNorm's) are not updated by it
+    try: net._fwd(x[None], tape)
+    finally: _PROBING[0] -= 1
     return tape[0]
 
 @patch
@@ -241,20 +243,50 @@ def dy_dparam(self:Sequential, x, name):
     finally: self._recycle_use(use)
     return np.zeros((*self.output_shape, *owner.params[own].shape), x.dtype) if J is None else J
 
+# %% ../nbs/05_sequential.ipynb #57318074
+@patch
+def _use_batch_jacobian(self:Sequential, use):
+    "dy/dx over the batch of a recorded pass, `(N, *out, N, *in)`: the chain rule with batch Jacobians, for members whose samples interact."
+    J = None
+    for u in use.saved:
+        Ju = u.capa._use_batch_jacobian(u)
+        J = Ju if J is None else np.tensordot(Ju, J, axes=u.x.ndim)
+    return J
+
+@patch
+def _use_batch_param_jacobian(self:Sequential, use, owner, name):
+    "dy/dθ over the batch of a recorded pass, `(N, *out, *θ.shape)`: each use of θ's owner, carried through the members after it."
+    J = None
+    for u in use.saved:
+        if J is not None: J = np.tensordot(u.capa._use_batch_jacobian(u), J, axes=u.x.ndim)
+        Ju = u.capa._use_batch_param_jacobian(u, owner, name)
+        if Ju is not None: J = Ju if J is None else J + Ju
+    return J
+
 # %% ../nbs/05_sequential.ipynb #f16b6b34
+def _summary_rows(capa, prefix, depth, first, rows):
+    "Append a row per member of `capa`, nested members indented under theirs; returns the parameters counted (shared ones once)."
+    total = 0
+    for name, c in capa._members():
+        path, kids, i = prefix + name, c._members(), len(rows)
+        rows.append(None)
+        if kids: label, n = f"{type(c).__name__} of {len(kids)}", _summary_rows(c, path + '.', depth + 1, first, rows)
+        else:
+            label, n = repr(c), sum(p.size for p in c.params.values())
+            if id(c) in first: label, n = f"{label} (shared with #{first[id(c)]})", 0
+            first.setdefault(id(c), path)
+        rows[i] = (path, '  ' * depth + label, str(c.output_shape), f"{n:,}")
+        total += n
+    return total
+
 @patch
 def summary(self:Sequential):
-    "A table of the members: their output shapes and parameter counts (a shared member's counted once), and the total."
-    rows, first = [('#', 'capa', 'output shape', 'parameters')], {}
-    for i, c in enumerate(self.capas):
-        name = f"Sequential of {len(c)}" if isinstance(c, Sequential) else repr(c)
-        n = sum(p.size for p in c.params.values())
-        if id(c) in first: name, n = f"{name} (shared with #{first[id(c)]})", 0
-        first.setdefault(id(c), i)
-        rows.append((str(i), name, str(c.output_shape), f"{n:,}"))
-    rows.append(('', 'total', '', f"{sum(p.size for p in self.params.values()):,}"))
+    "A table of the members, nested ones indented under theirs: output shapes, parameter counts (a shared capa's counted once), total."
+    rows = [('#', 'capa', 'output shape', 'parameters')]
+    total = _summary_rows(self, '', 0, {}, rows)
+    rows.append(('', 'total', '', f"{total:,}"))
     w = [max(len(r[j]) for r in rows) for j in range(4)]
-    line = lambda r: f"{r[0]:>{w[0]}}  {r[1]:<{w[1]}}  {r[2]:<{w[2]}}  {r[3]:>{w[3]}}"
+    line = lambda r: f"{r[0]:<{w[0]}}  {r[1]:<{w[1]}}  {r[2]:<{w[2]}}  {r[3]:>{w[3]}}"
     rule = '-' * (sum(w) + 6)
     return Summary('\n'.join([line(rows[0]), rule, *map(line, rows[1:-1]), rule, line(rows[-1])]))
 
