@@ -49,7 +49,7 @@ def _view(attr):
     "A property giving the live `ParamView` of `attr`; `Capa.__init__` may set it only to an empty dict."
     def get(self): return ParamView(self, attr)
     def set_(self, value):
-        if value: raise AttributeError(f"Sequential.{attr} is a view of the members' {attr}; set entries, or change the members")
+        if value: raise AttributeError(f"{type(self).__name__}.{attr} is a view of the members' {attr}; set entries, or change the members")
     return property(get, set_, doc=f"Every member's `{attr}`, named '<index>.<name>'; the arrays are the members' own.")
 
 class Summary(str):
