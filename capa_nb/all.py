@@ -6,7 +6,7 @@
 __all__ = []
 
 # %% ../nbs/index.ipynb #da6ceb92
-from . import capa, dense, activations, losses, shape, sequential, optim, training, conv, pooling, regularization, io
+from . import capa, dense, activations, losses, shape, sequential, optim, training, conv, pooling, regularization, io, compose, interop
 from .capa import *
 from .dense import *
 from .activations import *
@@ -19,4 +19,6 @@ from .conv import *
 from .pooling import *
 from .regularization import *
 from .io import *
-__all__ = [n for m in (capa, dense, activations, losses, shape, sequential, optim, training, conv, pooling, regularization, io) for n in m.__all__]
+from .compose import *
+from .interop import *
+__all__ = [n for m in (capa, dense, activations, losses, shape, sequential, optim, training, conv, pooling, regularization, io, compose, interop) for n in m.__all__]

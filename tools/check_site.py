@@ -15,25 +15,25 @@ and the rendered page is checked:
 - plots: every image in the article loaded (naturalWidth > 0), and there are at least as many as the
   processed notebook (`_proc/`) has image outputs and markdown images;
 - nbdev leaks: `#|` appears no more often than the notebook's visible text has it (prose about directives
-  is fine, a directive line is not), and no line of a hidden cell (`#| hide`, `#| export`, `#| exporti`,
-  `#| default_exp`, `#| include: false`, `#| hide_line`) of the source notebook in `nbs/` is on the page,
+  is fine, a directive line is not), and no line of a hidden cell (`#| hide`, so also the exercises' hidden
+  solutions, `#| export`, `#| exporti`, `#| default_exp`, `#| include: false`, `#| hide_line`, a cell
+  collapsed in JupyterLab: metadata `jupyter.source_hidden`) of the source notebook in `nbs/` is on the page,
   unless the same line is also visible content of the notebook (lines of 8 characters or more, looked for in
   the page's code blocks);
 - `search.html` finds a page title.
 
 Pages are matched to notebooks with tools/docs.py's own functions (nbdev's list of notebooks, nbdev's html
-names). Chromium is driven over the DevTools protocol on a pipe (`--remote-debugging-pipe`): no Python
-dependency beyond the standard library and tools/docs.py.
+names). The browser is the system's Chromium (Debian's /usr/bin/chromium), driven by Playwright for Python
+(`pip install playwright`) through `executable_path`: Playwright's own browser builds are never downloaded.
+Every request for a non-loopback URL is aborted by a Playwright route (and reported).
 
-    python tools/check_site.py [--root .] [--site _docs] [--chromium /usr/bin/chromium] [--jobs 2]
+    python tools/check_site.py [--root .] [--site _docs] [--chromium /usr/bin/chromium] [--jobs 2] [PAGE ...]
 
 Exit status: 0 if every page passes, 1 if a page fails (with a per-page report), 2 if the check can't run.
 """
 from __future__ import annotations
 
-import argparse, collections, fcntl, functools, http.server, json, os, queue, re, shutil, signal, subprocess
-import sys, tempfile, threading, time
-from concurrent.futures import ThreadPoolExecutor
+import argparse, collections, functools, http.server, json, os, re, shutil, sys, threading, time
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -41,13 +41,6 @@ from urllib.parse import urlsplit
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import docs                                                    # noqa: E402  (tools/docs.py)
 
-CHROMIUM_FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
-                  '--disable-component-update', '--no-first-run', '--disable-sync',
-                  '--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1',
-                  # IP literals need no resolver: send everything but loopback (which Chromium never proxies)
-                  # to a proxy that refuses connections, so such requests fail at once
-                  '--proxy-server=http://127.0.0.1:9',
-                  '--disable-dev-shm-usage', '--mute-audio', '--hide-scrollbars', '--window-size=1280,1024']
 HIDDEN_DIRECTIVES = {'hide', 'export', 'exporti', 'default_exp'}      # nbdev's processors drop these cells
 IMAGE_MIMES = ('image/png', 'image/jpeg', 'image/gif', 'image/svg+xml', 'image/webp')
 LOOPBACK = {'127.0.0.1', 'localhost', '::1', '[::1]'}
@@ -155,7 +148,7 @@ def expect_notebook(src_nb: dict, proc_nb: dict, src: str | None = None) -> Expe
             shown.append(source)
             continue
         d, body = docs.split_directives(source)
-        if is_hidden(d):
+        if is_hidden(d) or docs.nested(c, 'metadata', 'jupyter', 'source_hidden'):
             hidden += body.splitlines()
             continue
         for line in body.splitlines():
@@ -243,128 +236,37 @@ class Server:
 
 
 # ---------------------------------------------------------------------------------------------------------------
-# Chromium over the DevTools protocol, on a pipe
+# The browser: Playwright for Python driving the system's Chromium (no browser download)
 
-class Chromium:
-    """Headless Chromium with a fresh profile, driven over `--remote-debugging-pipe` (messages are JSON, each
-    ended by a NUL byte; Chromium reads commands on fd 3 and writes replies and events on fd 4)."""
-
-    def __init__(self, exe: str, timeout: float = 30):
-        self.timeout = timeout
-        self.profile = tempfile.mkdtemp(prefix='check_site-chromium-')
-        to_r, to_w = os.pipe()
-        from_r, from_w = os.pipe()
-        a, b = (fcntl.fcntl(fd, fcntl.F_DUPFD_CLOEXEC, 10) for fd in (to_r, from_w))
-        os.close(to_r), os.close(from_w)
-        args = [exe, *CHROMIUM_FLAGS, f'--user-data-dir={self.profile}', '--remote-debugging-pipe', 'about:blank']
-        self.log = open(Path(self.profile)/'chromium.log', 'w+b')
-        # bash moves the pipe ends to fds 3 and 4 (Popen can't), then becomes Chromium
-        self.proc = subprocess.Popen(['/bin/bash', '-c', f'exec "$@" 3<&{a} 4>&{b} {a}<&- {b}>&-', 'bash', *args],
-                                     pass_fds=(a, b), stdin=subprocess.DEVNULL, stdout=self.log, stderr=self.log,
-                                     start_new_session=True)
-        os.close(a), os.close(b)
-        self._w = os.fdopen(to_w, 'wb', buffering=0)
-        self._r = os.fdopen(from_r, 'rb', buffering=0)
-        self._lock, self._id, self._pending = threading.Lock(), 0, {}
-        self._listeners = {}                       # sessionId -> callable(event)
-        self._reader = threading.Thread(target=self._read, daemon=True)
-        self._reader.start()
-        try: self.version = self.send('Browser.getVersion')['product']
-        except Exception:
-            self.close()
-            raise RuntimeError(f'{exe} did not start:\n{self.output()}')
-
-    def output(self) -> str:
-        try:
-            self.log.flush(); self.log.seek(0)
-            return self.log.read().decode(errors='replace')[-3000:]
-        except ValueError: return ''
-
-    def _read(self):
-        buf = b''
-        while True:
-            try: chunk = self._r.read(1 << 16)
-            except OSError: chunk = b''
-            if not chunk: break
-            buf += chunk
-            *msgs, buf = buf.split(b'\0')
-            for raw in msgs:
-                msg = json.loads(raw)
-                if 'id' in msg:
-                    box = self._pending.pop(msg['id'], None)
-                    if box: box.put(msg)
-                elif (f := self._listeners.get(msg.get('sessionId'))): f(msg)
-        for box in list(self._pending.values()): box.put({'error': {'message': 'Chromium closed the pipe'}})
-
-    def send(self, method, params=None, session=None, timeout=None):
-        box = queue.Queue()
-        with self._lock:
-            self._id += 1
-            msg = {'id': self._id, 'method': method, 'params': params or {}}
-            if session: msg['sessionId'] = session
-            self._pending[self._id] = box
-            try: self._w.write(json.dumps(msg).encode() + b'\0')
-            except OSError as e: raise RuntimeError(f'{method}: Chromium is gone ({e})')
-        try: reply = box.get(timeout=timeout or self.timeout)
-        except queue.Empty: raise TimeoutError(f'{method}: no reply from Chromium in {timeout or self.timeout}s')
-        if 'error' in reply: raise RuntimeError(f"{method}: {reply['error'].get('message')}")
-        return reply['result']
-
-    def tab(self) -> 'Tab': return Tab(self)
-
-    def close(self):
-        if self.proc.poll() is None:
-            try: self.send('Browser.close', timeout=5)
-            except Exception: pass
-            try: self.proc.wait(5)
-            except subprocess.TimeoutExpired:
-                try: os.killpg(self.proc.pid, signal.SIGKILL)        # its own session: Chromium's children
-                except ProcessLookupError: pass
-                self.proc.wait(5)
-        for f in (self._w, self._r): f.close()
-        self.log.close()
-        shutil.rmtree(self.profile, ignore_errors=True)
-
-    def __enter__(self): return self
-    def __exit__(self, *a): self.close()
+BROWSER_ARGS = ['--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run',
+                '--disable-sync', '--disable-dev-shm-usage', '--mute-audio', '--hide-scrollbars',
+                # no name resolves but loopback; requests to IP literals are aborted by the route below
+                '--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1']
 
 
-class Tab:
-    "One page target of the browser, with the events of its current page collected."
-    def __init__(self, browser: Chromium):
-        self.b = browser
-        self.target = browser.send('Target.createTarget', {'url': 'about:blank'})['targetId']
-        self.session = browser.send('Target.attachToTarget', {'targetId': self.target, 'flatten': True})['sessionId']
-        self.events, self.loaded = [], threading.Event()
-        browser._listeners[self.session] = self._on_event
-        for m in ('Page.enable', 'Network.enable', 'Runtime.enable', 'Log.enable'): self.send(m)
+def is_loopback(url: str) -> bool:
+    "True for URLs that stay on this machine (and data:, blob:, about: ones, which load nothing)."
+    u = urlsplit(url)
+    if u.scheme in ('data', 'blob', 'about', 'chrome', 'chrome-extension', 'devtools'): return True
+    return u.scheme in ('http', 'https', 'ws', 'wss') and (u.hostname or '') in LOOPBACK
 
-    def _on_event(self, msg):
-        if msg['method'] == 'Page.loadEventFired': self.loaded.set()
-        self.events.append(msg)
 
-    def send(self, method, params=None, timeout=None): return self.b.send(method, params, self.session, timeout)
+def have_playwright() -> bool:
+    try: import playwright.async_api                           # noqa: F401
+    except ImportError: return False
+    return True
 
-    def open(self, url, timeout=None) -> str | None:
-        "Load `url` and wait for its load event; returns an error text if it could not."
-        self.events.clear(); self.loaded.clear()
-        res = self.send('Page.navigate', {'url': url})
-        if res.get('errorText'): return res['errorText']
-        if not self.loaded.wait(timeout or self.b.timeout): return f'no load event in {timeout or self.b.timeout}s'
-        return None
 
-    def evaluate(self, expression, timeout=None):
-        res = self.send('Runtime.evaluate', {'expression': expression, 'awaitPromise': True, 'returnByValue': True},
-                        timeout=timeout)
-        if 'exceptionDetails' in res:
-            d = res['exceptionDetails']
-            raise RuntimeError(d.get('exception', {}).get('description') or d.get('text'))
-        return res['result'].get('value')
-
-    def close(self):
-        self.b._listeners.pop(self.session, None)
-        try: self.b.send('Target.closeTarget', {'targetId': self.target}, timeout=5)
-        except Exception: pass
+class Recorder:
+    "What one page did while it was open: requests, responses, failures, JavaScript and console errors."
+    def __init__(self, page):
+        self.events = []
+        add = self.events.append
+        page.on('request', lambda r: add({'kind': 'request', 'url': r.url}))
+        page.on('response', lambda r: add({'kind': 'response', 'url': r.url, 'status': r.status}))
+        page.on('requestfailed', lambda r: add({'kind': 'failed', 'url': r.url, 'text': r.failure or ''}))
+        page.on('pageerror', lambda e: add({'kind': 'pageerror', 'text': f'{e.name}: {e.message}' if e.name else e.message}))
+        page.on('console', lambda m: m.type == 'error' and add({'kind': 'console', 'text': m.text}))
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -505,101 +407,105 @@ def judge(page: str, e: Expect, shown: dict, base: str) -> list[str]:
 
 
 def network_problems(events: list, base: str) -> list[str]:
-    "Requests that left loopback, files of the site that failed to load, JavaScript errors."
-    problems, urls = [], {}
-    outside, failed = [], []
+    """Requests that left loopback, files of the site that failed to load, JavaScript and console errors, from
+    the events a `Recorder` collected (dicts: kind request/response/failed/pageerror/console, url, status, text)."""
+    problems, outside, failed = [], [], []
     for ev in events:
-        m, p = ev['method'], ev.get('params', {})
-        if m == 'Network.requestWillBeSent':
-            url = p['request']['url']
-            urls[p['requestId']] = url
-            u = urlsplit(url)
-            if u.scheme in ('data', 'blob', 'about', 'chrome', 'chrome-extension', 'devtools'): continue
-            if u.scheme not in ('http', 'https', 'ws', 'wss') or (u.hostname or '') not in LOOPBACK:
-                if url not in outside: outside.append(url)
-        elif m == 'Network.responseReceived':
-            r = p['response']
-            if r.get('status', 200) >= 400 and not r['url'].endswith('/favicon.ico'):
-                failed.append(f"{r['url'].replace(base, '')} (HTTP {r['status']})")
-        elif m == 'Network.loadingFailed':
-            url = urls.get(p['requestId'], '?')
-            if urlsplit(url).hostname in LOOPBACK and not p.get('canceled') and not url.endswith('/favicon.ico'):
-                failed.append(f"{url.replace(base, '')} ({p.get('errorText')})")
-        elif m == 'Runtime.exceptionThrown':
-            d = p['exceptionDetails']
-            msg = d.get('exception', {}).get('description') or d.get('text')
-            problems.append(f'JavaScript error: {short(msg, 160)}')
-        elif m == 'Runtime.consoleAPICalled' and p.get('type') == 'error':
-            args = ' '.join(str(a.get('value', a.get('description', ''))) for a in p.get('args', []))
-            problems.append(f'console error: {short(args, 160)}')
+        kind, url = ev['kind'], ev.get('url', '')
+        if kind == 'request':
+            if not is_loopback(url) and url not in outside: outside.append(url)
+        elif kind == 'response':
+            if ev['status'] >= 400 and not url.endswith('/favicon.ico'):
+                failed.append(f"{url.replace(base, '')} (HTTP {ev['status']})")
+        elif kind == 'failed':              # ERR_ABORTED: a load the page itself cancelled (or left behind)
+            if (urlsplit(url).hostname in LOOPBACK and 'ERR_ABORTED' not in ev['text']
+                    and not url.endswith('/favicon.ico')):
+                failed.append(f"{url.replace(base, '')} ({ev['text']})")
+        elif kind == 'pageerror':
+            problems.append(f"JavaScript error: {short(ev['text'], 160)}")
+        elif kind == 'console':             # failed loads are reported above, with their URL
+            if not ev['text'].startswith('Failed to load resource'):
+                problems.append(f"console error: {short(ev['text'], 160)}")
     problems += [f'request to a non-loopback host: {short(u, 120)}' for u in outside[:5]]
     if len(outside) > 5: problems.append(f'... and {len(outside) - 5} more non-loopback requests')
     problems += [f'failed to load {short(f, 120)}' for f in dict.fromkeys(failed)]
     return problems
 
 
-def check_page(tab: Tab, base: str, page: str, e: Expect, budget: float = 15) -> PageResult:
+async def check_page(context, base: str, page: str, e: Expect, budget: float = 15, timeout: float = 30) -> PageResult:
+    "Open `page` of the site served at `base` in a new tab of the Playwright browser `context`, and judge it."
+    import asyncio
+    from playwright.async_api import Error as PlaywrightError
     t0 = time.time()
     res = PageResult(page, e.src)
     url = base + page
-    err = tab.open(url)
-    if err:
-        res.problems.append(f'did not load: {err}')
-    else:
-        doc = next((ev['params']['response'] for ev in tab.events if ev['method'] == 'Network.responseReceived'
-                    and ev['params'].get('type') == 'Document'), None)
-        if doc and doc.get('status') != 200: res.problems.append(f"HTTP {doc.get('status')} for the page")
-        events = tab.events
-        try:
-            shown = tab.evaluate(f'({INSPECT_JS})({int(budget * 1000)})', timeout=budget + 15)
-            res.problems += judge(page, e, shown, base)
-            imgs = sum(1 for i in shown['images'] if i['ok'])
-            res.stats = dict(chars=len(norm(shown['text'])), formulas=shown['mjx'], images=imgs)
-            res.info = (f"{len(norm(shown['text'])):6d} chars, {shown['mjx']:4d} formulas, {imgs:2d} images"
-                        + (f" (≥{e.images} expected)" if e.images else ''))
-            if e.search:
-                events = list(tab.events)
-                if tab.open(f'{url}?q={e.search}'): res.problems.append(f'search page did not load with ?q={e.search}')
-                else:
-                    s = tab.evaluate(f'({SEARCH_JS})({int(budget * 1000)})', timeout=budget + 15)
-                    if not s['results']:
-                        res.problems.append(f'search for "{e.search}" found nothing: {short(s["summary"] or "no result")}')
-                    res.info = f'search "{e.search}": {s["results"]} results'
-                    res.stats['results'] = s['results']
-        except Exception as ex:
-            res.problems.append(f'could not inspect the page: {short(ex, 300)}')
-        res.problems += network_problems(events + tab.events if events is not tab.events else events, base)
+    tab = await context.new_page()
+    rec = Recorder(tab)
+    try:
+        try: resp = await tab.goto(url, wait_until='load', timeout=timeout * 1000)
+        except PlaywrightError as ex:
+            res.problems.append(f'did not load: {short(ex.message.splitlines()[0], 200)}')
+            resp = False
+        if resp is not False:
+            if resp is not None and resp.status != 200: res.problems.append(f'HTTP {resp.status} for the page')
+            inspect = lambda js: asyncio.wait_for(tab.evaluate(js, int(budget * 1000)), budget + 15)
+            try:
+                shown = await inspect(INSPECT_JS)
+                res.problems += judge(page, e, shown, base)
+                imgs = sum(1 for i in shown['images'] if i['ok'])
+                res.stats = dict(chars=len(norm(shown['text'])), formulas=shown['mjx'], images=imgs)
+                res.info = (f"{len(norm(shown['text'])):6d} chars, {shown['mjx']:4d} formulas, {imgs:2d} images"
+                            + (f" (≥{e.images} expected)" if e.images else ''))
+                if e.search:
+                    try: await tab.goto(f'{url}?q={e.search}', wait_until='load', timeout=timeout * 1000)
+                    except PlaywrightError: res.problems.append(f'search page did not load with ?q={e.search}')
+                    else:
+                        s = await inspect(SEARCH_JS)
+                        if not s['results']:
+                            res.problems.append(f'search for "{e.search}" found nothing: {short(s["summary"] or "no result")}')
+                        res.info = f'search "{e.search}": {s["results"]} results'
+                        res.stats['results'] = s['results']
+            except (PlaywrightError, asyncio.TimeoutError) as ex:
+                res.problems.append(f'could not inspect the page: {short(str(ex) or type(ex).__name__, 300)}')
+    finally:
+        await tab.close()
+    res.problems += network_problems(rec.events, base)
     res.seconds = time.time() - t0
     return res
 
 
 def check_pages(site: Path, pages: dict, chromium: str, jobs: int = 2, timeout: float = 30,
                 log=None) -> list[PageResult]:
-    "Serve `site`, open each of `pages` ({path: Expect}) in Chromium, `jobs` tabs at a time."
-    results = {}
-    with Server(site) as base, Chromium(chromium, timeout=timeout) as browser:
-        if log: log(f'check_site: {browser.version}, {len(pages)} pages from {base}')
-        work = queue.Queue()
-        for p in pages: work.put(p)
+    """Serve `site`, open each of `pages` ({path: Expect}) in headless Chromium (the browser at `chromium`, driven
+    by Playwright), `jobs` tabs at a time. Every request that would leave loopback is aborted (and reported)."""
+    import asyncio
+    from playwright.async_api import async_playwright
 
-        def worker():
-            tab = browser.tab()
+    async def run(base):
+        async with async_playwright() as pw:
+            browser = await pw.chromium.launch(executable_path=chromium, args=BROWSER_ARGS, timeout=timeout * 1000)
             try:
-                while True:
-                    try: page = work.get_nowait()
-                    except queue.Empty: return
-                    try: r = check_page(tab, base, page, pages[page])
-                    except Exception as ex:
-                        r = PageResult(page, pages[page].src, [f'could not check the page: {short(ex, 300)}'])
-                        tab.close()
-                        tab = browser.tab()
-                    results[page] = r
-                    if log: log(f"  {'ok  ' if not r.problems else 'FAIL'} {page} ({r.seconds:.1f}s)")
-            finally: tab.close()
+                if log: log(f'check_site: Chromium {browser.version} (Playwright), {len(pages)} pages from {base}')
+                context = await browser.new_context(viewport={'width': 1280, 'height': 1024}, service_workers='block')
+                await context.route(lambda url: not is_loopback(url), lambda route: route.abort('internetdisconnected'))
+                limit, results = asyncio.Semaphore(max(1, jobs)), {}
 
-        with ThreadPoolExecutor(max(1, jobs)) as ex:
-            for f in [ex.submit(worker) for _ in range(max(1, min(jobs, len(pages))))]: f.result()
-    return [results[p] for p in pages]
+                async def one(p):
+                    async with limit:
+                        try: r = await check_page(context, base, p, pages[p], timeout=timeout)
+                        except Exception as ex:
+                            r = PageResult(p, pages[p].src, [f'could not check the page: {short(ex, 300)}'])
+                        results[p] = r
+                        if log: log(f"  {'ok  ' if not r.problems else 'FAIL'} {p} ({r.seconds:.1f}s)")
+
+                await asyncio.gather(*(one(p) for p in pages))
+                await context.close()
+                return [results[p] for p in pages]
+            finally:
+                await browser.close()
+
+    with Server(site) as base:
+        return asyncio.run(run(base))
 
 
 def report(results: list[PageResult], problems: list = ()) -> str:
@@ -643,6 +549,10 @@ def main(argv=None) -> int:
     exe = find_chromium(a.chromium)
     if not exe:
         print('check_site: no Chromium (apt-get install chromium, or pass --chromium)', file=sys.stderr)
+        return 2
+    if not have_playwright():
+        print('check_site: no Playwright for Python (pip install playwright; it drives this Chromium, '
+              'no `playwright install` needed)', file=sys.stderr)
         return 2
     pages, problems = site_expectations(root, site)
     if a.pages:

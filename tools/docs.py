@@ -5,16 +5,23 @@
 keeps nbdev's own notebook processing and swaps the renderer:
 
 1. `nbdev.serve.proc_nbs` processes `nbs/` into `_proc/` exactly as `nbdev_docs` does: hidden and export cells
-   dropped, `show_doc` cells executed (offline, in worker processes whose working directory is `nbs/`),
-   front matter collected into a raw YAML cell, backticked names linked to the doc host.
-2. `convert_notebook` turns each of those Quarto-flavoured notebooks into one that myst-nb renders: the front
-   matter becomes the page title and description, `#| output: asis` cells become markdown cells, pandoc
-   attributes and fenced divs become MyST (or disappear), links to the doc host become links between pages,
-   `#|` lines become cell tags.
-3. Sphinx (theme furo, MathJax 3 shipped by `sphinx-mathjax-offline`) builds `_build/html`, which is copied to
-   `_docs/`. Pages keep nbdev's URLs: `nbs/00_capa.ipynb` is `capa.html`, as on the Quarto site.
+   dropped (`#| hide`, so also the exercises' solutions), `show_doc` cells executed (offline, in worker
+   processes whose working directory is `nbs/`), front matter collected into a raw YAML cell, backticked names
+   linked to the doc host.
+2. `convert_notebook` turns each processed notebook into one that myst-nb renders. It translates what nbdev's
+   processing of these notebooks produces, and nothing more: the front matter (title, description), the
+   `#| echo: false` / `#| output: asis` cells of `show_doc`, the `[source](...){target=...}` link of its
+   output, `#| eval: false` (a widget cell: shown as it is), links to the doc host (links between pages). Any other Quarto construct (a fenced div
+   or callout, heading or link attributes, another cell option, a raw cell, a collapsed cell that is not
+   `#| hide`) stops the build with an error naming the notebook and the cell: write plain markdown instead.
+3. Sphinx (theme furo, MathJax 3 from `sphinx-mathjax-offline`, of which only the files the pages load are
+   copied: see `tools/sphinx/mathjax_local.py`) builds `_build/html`, copied to `_docs/`. Pages keep nbdev's
+   URLs (`nbdev.doclinks._nbpath2html`): `nbs/00_capa.ipynb` is `capa.html`, as on the Quarto site. The
+   sidebar lists every notebook nbdev finds (`nbdev.doclinks.nbglob`) in nbdev's sidebar order: a new notebook
+   is a new page with nothing to register.
 
-`readme_markdown` turns the processed `nbs/index.ipynb` into `README.md`.
+`readme_markdown` turns the processed `nbs/index.ipynb` into `README.md`, its links pointing at the notebooks
+in the repository (`nbs/00_capa.ipynb`).
 
     python tools/docs.py [--strict] [--force]   # build _docs/ and print the path of _docs/index.html
     python tools/docs.py readme [--check]       # write README.md (--check: fail if it would change)
@@ -23,32 +30,40 @@ from __future__ import annotations
 
 import argparse, contextlib, json, os, posixpath, re, shutil, sys, tempfile, textwrap, time
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
-import yaml
+from fastcore.basics import AttrDict
+from nbdev.doclinks import _nbpath2html
+from nbdev.frontmatter import _fm2dict
+from nbdev.process import extract_directives, first_code_ln
+from nbdev.processors import _re_showdoc, insert_warning
+from nbdev.quarto import _sort as _nbdev_sidebar_sort
 
 TOOLS = Path(__file__).resolve().parent
 CONF_DIR = TOOLS/'sphinx'
 ROOT = TOOLS.parent
+
+
+class Unsupported(ValueError):
+    "Markup this site does not translate (nbdev's processing of our notebooks never makes it)."
+
 
 # ---------------------------------------------------------------------------------------------------------------
 # Pages: which notebooks, in which order, under which names
 
 def docname_for(src: str) -> str:
     "Page name of the notebook `src` (posix, relative to nbs): nbdev's html name without `.html`, e.g. `capa`."
-    d, name = posixpath.split(src)
-    name = re.sub(r'^\d+[a-zA-Z0-9]*_', '', name.lower())   # nbdev.doclinks._nbpath2html
-    return posixpath.join(d, posixpath.splitext(name)[0])
+    return _nbpath2html(PurePosixPath(src)).with_suffix('').as_posix()
 
 
 def page_order(src: str):
-    "Sort key of nbdev's sidebar: folder by folder (top level first), `index` first, then by file name."
+    "Sort key of nbdev's sidebar (`nbdev.quarto._sort`): folder by folder, `index` first, then by file name."
     d, name = posixpath.split(src)
-    return (tuple(d.split('/')) if d else (), '00' if name.startswith('index.') else name)
+    return _nbdev_sidebar_sort((PurePosixPath(d), name))
 
 
 def section_title(folder: str) -> str:
-    "Sidebar caption for a folder of notebooks, as nbdev names sections: `01_tutorials` -> `Tutorials`."
+    "Sidebar caption for a folder of notebooks, named as nbdev names sections (`01_tutorials` -> `Tutorials`)."
     name = re.sub(r'^\d+_', '', folder)
     return name[:1].upper() + name[1:]
 
@@ -66,16 +81,18 @@ class Links:
     "Where links point: the pages of the doc host and the anchors each page has."
     doc_url: str                                   # e.g. 'https://capa-nb.github.io/capa_nb/'
     pages: dict = field(default_factory=dict)      # 'capa.html' and '00_capa.ipynb' (rel. to nbs) -> 'capa'
+    sources: dict = field(default_factory=dict)    # 'capa' -> '00_capa.ipynb'
     anchors: dict = field(default_factory=dict)    # 'capa' -> {'capa.forward', 'a-first-capa', ...}, if known
     missing: list = field(default_factory=list)    # (link, page it was on) whose anchor does not exist
 
     @classmethod
     def for_sources(cls, doc_url, sources):
-        pages = {}
+        pages, srcs = {}, {}
         for src in sources:
             dn = docname_for(src)
             pages[src] = pages[dn + '.html'] = dn
-        return cls(doc_url=doc_url.rstrip('/') + '/', pages=pages)
+            srcs[dn] = src
+        return cls(doc_url=doc_url.rstrip('/') + '/', pages=pages, sources=srcs)
 
     def _page(self, url, here):
         "(docname, anchor) when `url` points to one of our pages, else None."
@@ -95,7 +112,7 @@ class Links:
         "`url` as a MyST link target inside the Sphinx site, or None to leave it alone."
         hit = self._page(url, here)
         if hit is None: return None
-        dn, anchor = hit                       # MyST resolves `/page.ipynb#anchor` by heading slug or label
+        dn, anchor = hit                       # MyST resolves `/page.ipynb#anchor` by heading slug
         if anchor and dn in self.anchors and anchor not in self.anchors[dn]:
             # e.g. nbdev links every backticked name of the module index, private ones without a show_doc too:
             # on the Quarto site such a link opens the page, so it does here
@@ -104,74 +121,57 @@ class Links:
         return f'/{dn}.ipynb' + ('#' + anchor if anchor else '')
 
     def readme_target(self, url, here, nbs_dir='nbs'):
-        "`url` for README.md: our pages as absolute doc-host URLs, other relative paths via `nbs_dir`."
+        """`url` for README.md, relative to the repository: our pages are their notebooks, `nbs/00_capa.ipynb`
+        (without anchor: GitHub's notebook view has none); other relative paths are prefixed with `nbs_dir`.
+        '' (the link becomes its text) for the doc-host links nbdev puts on backticked names (`Capa` ->
+        `capa.html#capa`): in the README they would all open the same notebook. None leaves the link alone."""
         hit = self._page(url, here)
-        if hit is not None:
-            dn, anchor = hit
-            return f'{self.doc_url}{dn}.html' + ('#' + anchor if anchor else '')
+        if hit is not None and hit[1] and url.startswith(self.doc_url): return ''
+        if hit is not None: return posixpath.join(nbs_dir, self.sources[hit[0]])
         if url.startswith('#') or re.match(r'^[a-zA-Z][\w+.-]*:', url) or url.startswith('/'): return None
         return posixpath.normpath(posixpath.join(nbs_dir, posixpath.dirname(here), url))
 
 
 # ---------------------------------------------------------------------------------------------------------------
-# Notebook cells
+# Notebook cells, read with nbdev's own functions
 
 def text(x) -> str:
     "A notebook string field (a string or a list of lines) as one string."
     return ''.join(x) if isinstance(x, list) else (x or '')
 
 
-_fm_re = re.compile(r'^\s*---[ \t]*\n(.*?\n)?---[ \t]*\s*$', re.DOTALL)
+FRONT_MATTER_KEYS = {'title', 'description', 'output-file',      # what nbdev's FrontmatterProc writes
+                     'skip_showdoc', 'skip_exec'}                   # nbdev's own switches, read by nbdev
 
 def front_matter(cell) -> dict | None:
-    "The YAML front matter of a raw cell `---\\n...\\n---`, or None when the cell is not front matter."
+    "The YAML front matter of a raw cell `---\\n...\\n---` (nbdev's `_fm2dict`), or None if it is not one."
     if cell.get('cell_type') != 'raw': return None
-    m = _fm_re.match(text(cell.get('source')))
-    if not m: return None
-    try: d = yaml.safe_load(m.group(1) or '') or {}
-    except yaml.YAMLError: return None
-    return d if isinstance(d, dict) else None
+    d = _fm2dict(text(cell.get('source')))
+    return d if isinstance(d, dict) and d else None
 
-
-_dir_re = re.compile(r'^\s*#\|\s?(.*)$')
 
 def split_directives(source: str) -> tuple[dict, str]:
-    "Leading `#|` lines of a code cell as a dict (`#| echo: false` -> {'echo': False}), and the remaining code."
-    lines, d = source.splitlines(), {}
-    i = 0
-    while i < len(lines) and _dir_re.match(lines[i]):
-        body = _dir_re.match(lines[i]).group(1).strip()
-        k, sep, v = body.partition(':')
-        k = k.strip()
-        if not sep: k, _, v = body.partition(' ')       # nbdev style: `#| hide`, `#| export module`
-        try: val = yaml.safe_load(v) if v.strip() else None
-        except yaml.YAMLError: val = v.strip()
-        if k: d[k.strip()] = val
-        i += 1
-    return d, '\n'.join(lines[i:]).strip('\n')
+    """Leading `#|` lines of a code cell as nbdev reads them (`nbdev.process.extract_directives`), keys without
+    Quarto's colon and values as one string (`#| echo: false` -> {'echo': 'false'}, `#| hide` -> {'hide': None},
+    `#| export capa` -> {'export': 'capa'}), and the code after them."""
+    d = extract_directives(AttrDict(source=source), remove=False)
+    lines = source.splitlines(True)
+    i = first_code_ln(lines)
+    code = '' if i is None else ''.join(lines[i:])
+    return {k.rstrip(':'): ' '.join(v) if v else None for k, v in d.items()}, code.strip('\n')
 
 
 def is_false(v) -> bool: return v is False or (isinstance(v, str) and v.strip().lower() == 'false')
 
 
+# the Quarto cell options translated: those nbdev's processing writes on `show_doc` cells (clean_show_doc), and
+# `eval: false`, which the notebooks put on cells that open an ipywidgets control (nbdev_test and nbdev's docs
+# processing skip them; the page shows the code and what outputs it has, as nothing is executed here)
+CELL_OPTIONS = {('echo', 'false'), ('output', 'asis'), ('eval', 'false')}
+
+
 # ---------------------------------------------------------------------------------------------------------------
-# Pandoc / Quarto markdown -> MyST (or GitHub) markdown
-
-_attr_tok = r'(?:#[\w:.-]+|\.[\w:.-]+|[\w:.-]+=(?:"[^"]*"|\'[^\']*\'|[^\s"\'{}]+))'
-_attrs_re = re.compile(rf'^\s*{_attr_tok}(?:\s+{_attr_tok})*\s*$')
-
-def parse_attrs(s: str) -> dict | None:
-    "Pandoc attributes `#id .cls key=val` as {'id':..., 'classes':[...], **kv}; None if `s` isn't attributes."
-    if not _attrs_re.match(s): return None
-    res = {'id': None, 'classes': []}
-    for tok in re.findall(_attr_tok, s):
-        if tok[0] == '#': res['id'] = tok[1:]
-        elif tok[0] == '.': res['classes'].append(tok[1:])
-        else:
-            k, v = tok.split('=', 1)
-            res[k] = v[1:-1] if v[:1] in '"\'' and len(v) > 1 else v
-    return res
-
+# Markdown: links rewritten, anything Quarto-specific refused
 
 _inline_re = re.compile(r'''
     (?P<esc>\\.)
@@ -182,117 +182,62 @@ _inline_re = re.compile(r'''
         (?:\{(?P<attrs>[^{}\n]*)\})?)
 ''', re.VERBOSE | re.DOTALL)
 
+_attr_tok = r'(?:#[\w:.-]+|\.[\w:.-]+|[\w:.-]+=(?:"[^"]*"|\'[^\']*\'|[^\s"\'{}]+))'
+_attrs_re = re.compile(rf'^\s*{_attr_tok}(?:\s+{_attr_tok})*\s*$')
 
-def convert_inline(s: str, target, readme=False) -> str:
-    """Rewrite links in markdown text `s` (code spans and math are left alone).
+def is_attrs(s: str) -> bool:
+    "True if `s` (the inside of `{...}`) is pandoc attributes: `#id`, `.class`, `key=value`, space-separated."
+    return bool(_attrs_re.match(s))
 
-    `target(url)` gives the new URL or None to keep it. Pandoc attributes after a link or image are dropped,
-    except (for the site) classes and, on images, width/height, which MyST's `attrs_inline` understands."""
+
+def convert_inline(s: str, target) -> str:
+    """Rewrite the links of markdown text `s` with `target(url)` (the new URL, None to keep it, '' to replace the
+    link by its text); code spans and math are left alone. Pandoc attributes after a link or image
+    (`[x](u){.cls}`) raise `Unsupported`."""
     def sub(m):
         if not m.group('link'): return m.group(0)
+        if m.group('attrs') is not None and is_attrs(m.group('attrs')):
+            raise Unsupported(f'pandoc attributes after a link or image: `{short(m.group(0))}`')
         url = m.group('url')
         new = target(url.strip('<>')) if url else None
-        attrs, keep = m.group('attrs'), ''
-        if attrs is not None:
-            a = parse_attrs(attrs)
-            if a is None: keep = '{' + attrs + '}'                  # not attributes: text that follows a link
-            elif not readme:
-                toks = ['.' + c for c in a['classes']]
-                if m.group('bang'): toks += [f'{k}="{a[k]}"' for k in ('width', 'height') if k in a]
-                keep = '{' + ' '.join(toks) + '}' if toks else ''
-        return f"{m.group('bang')}[{m.group('text')}]({new or url}{m.group('title') or ''}){keep}"
+        if new == '' and not m.group('bang'): return m.group('text') + ('' if m.group('attrs') is None else '{' + m.group('attrs') + '}')
+        rest = '' if m.group('attrs') is None else '{' + m.group('attrs') + '}'    # text that follows a link
+        return f"{m.group('bang')}[{m.group('text')}]({new or url}{m.group('title') or ''}){rest}"
     return _inline_re.sub(sub, s)
 
 
+def short(s: str, n: int = 80) -> str:
+    s = ' '.join(str(s).split())
+    return s if len(s) <= n else s[:n - 1] + '…'
+
+
 _fence_re = re.compile(r'^ {0,3}(`{3,}|~{3,})')
-_div_open_re = re.compile(r'^(:{3,})\s*(?:\{([^{}]*)\}|([\w-]+))\s*$')
-_div_close_re = re.compile(r'^(:{3,})\s*$')
-_head_attrs_re = re.compile(r'^(#{1,6}[ \t]+.*?)[ \t]+\{([^{}]*)\}[ \t]*$')
+_div_re = re.compile(r'^ {0,3}:{3,}')
 _heading_re = re.compile(r'^#{1,6}[ \t]+(.*?)[ \t#]*$')
-CALLOUTS = ('note', 'tip', 'warning', 'important', 'caution')     # Quarto's callout kinds, all MyST admonitions
+_head_attrs_re = re.compile(r'^#{1,6}[ \t]+.*?[ \t]+\{([^{}]*)\}[ \t]*$')
 
 
-def convert_markdown(md: str, target, readme=False) -> str:
-    """Quarto-flavoured markdown -> MyST (`readme=False`) or GitHub markdown (`readme=True`).
-
-    - `## Head {#id .cls}`: attributes dropped; an `#id` other than the heading's own slug becomes a MyST
-      target `(id)=` for the site.
-    - `::: {.callout-note}` ... `:::`: a MyST admonition (a GitHub alert in the README); other pandoc divs
-      lose their fences and keep their content. MyST's own `:::{note}` fences are left as they are.
-    - links: see `convert_inline`. Fenced code blocks are copied untouched."""
-    out, chunk = [], []          # `chunk`: pending non-code lines, converted inline when flushed
-    stack = []                   # open divs: dict(kind='callout'|'drop'|'myst', line=<index in out>, height=0)
-    fence = None                 # the open code fence, if any
-    title_for = None             # a callout waiting for its first line (a heading there is its title)
-
-    def prefix(): return ''.join('> ' for d in stack if d['kind'] == 'callout') if readme else ''
+def convert_markdown(md: str, target) -> str:
+    """Markdown of a notebook (a cell, a markdown output) with its links rewritten by `target` (see
+    `convert_inline`); fenced code blocks are copied untouched. Quarto's extensions of markdown, which these
+    notebooks do not use and this site does not translate, raise `Unsupported`: fenced divs (`:::`, callouts
+    and columns), heading attributes (`## Setup {#setup}`), link and image attributes."""
+    out, chunk, fence = [], [], None
     def flush():
-        if chunk:
-            out.extend(convert_inline('\n'.join(chunk), target, readme).split('\n'))
-            chunk.clear()
-    def emit(line, raw=False):
-        (out.append if raw else chunk.append)(prefix() + line)
-
-    def close_div(d):
-        nonlocal title_for
-        flush()
-        if title_for is d: title_for = None
-        if d['kind'] == 'callout' and not readme:
-            colons = ':' * (3 + d['height'])
-            out[d['line']] = colons + out[d['line']].lstrip(':')
-            out.append(colons)
-        elif d['kind'] == 'myst': out.append(d['fence'])
-        if stack:                        # an outer MyST fence needs more colons than the ones inside it
-            stack[-1]['height'] = max(stack[-1]['height'], d['height'] + (d['kind'] != 'drop'))
-
-    for line in md.split('\n'):
+        if chunk: out.extend(convert_inline('\n'.join(chunk), target).split('\n')); chunk.clear()
+    for n, line in enumerate(md.split('\n'), 1):
         if fence:
-            emit(line, raw=True)
+            out.append(line)
             if re.match(rf'^ {{0,3}}{re.escape(fence[0])}{{{len(fence)},}}\s*$', line): fence = None
             continue
-        if title_for is not None and line.strip():
-            d, title_for = title_for, None
-            h = _heading_re.match(line)
-            if h:                          # Quarto: a callout's first heading is its title
-                flush()
-                title = h.group(1)
-                if readme: out.append(prefix() + f'**{title}**')
-                else: out[d['line']] = f":::{{admonition}} {title}\n:class: {d['callout']}"
-                continue
-        m = _fence_re.match(line)
-        if m:
-            flush(); fence = m.group(1); emit(line, raw=True); continue
-        m = _div_open_re.match(line)
-        if m:
-            attrs = parse_attrs(m.group(2)) if m.group(2) is not None else {'id': None, 'classes': [m.group(3)]}
-            if attrs is None:                                 # MyST colon fence such as :::{note}
-                flush(); emit(line, raw=True)
-                stack.append(dict(kind='myst', line=len(out) - 1, height=0, fence=m.group(1)))
-                continue
-            kind = next((c[8:] for c in attrs['classes']
-                         if c.startswith('callout-') and c[8:] in CALLOUTS), None)
-            flush()
-            if kind is None: stack.append(dict(kind='drop', height=0)); continue
-            title = attrs.get('title')
-            if readme: out.append(prefix() + f'> [!{kind.upper()}]')
-            elif title: out.append(f':::{{admonition}} {title}\n:class: {kind}')
-            else: out.append(f':::{{{kind}}}')
-            d = dict(kind='callout', line=len(out) - 1, height=0, callout=kind)
-            stack.append(d)
-            if readme and title: out.append(prefix() + f'**{title}**')
-            if not title: title_for = d
-            continue
-        if _div_close_re.match(line) and stack:
-            close_div(stack.pop()); continue
-        m = _head_attrs_re.match(line)
-        if m and parse_attrs(m.group(2)) is not None:
-            a = parse_attrs(m.group(2))
-            line = m.group(1)
-            if a['id'] and not readme and a['id'] != pandoc_slug(_heading_re.match(line).group(1)):
-                emit(f"({a['id']})=")
-        emit(line)
+        if (m := _fence_re.match(line)):
+            flush(); fence = m.group(1); out.append(line); continue
+        if _div_re.match(line):
+            raise Unsupported(f'a fenced div (line {n}: `{short(line)}`; Quarto callouts and columns are divs)')
+        if (m := _head_attrs_re.match(line)) and is_attrs(m.group(1)):
+            raise Unsupported(f'heading attributes (line {n}: `{short(line)}`)')
+        chunk.append(line)
     flush()
-    while stack: close_div(stack.pop())
     return '\n'.join(out)
 
 
@@ -302,34 +247,35 @@ def convert_markdown(md: str, target, readme=False) -> str:
 _source_re = re.compile(r'^\[source\]\(([^()\s]+)\)(?:\{[^{}]*\})?\s*$')
 _sig_re = re.compile(r'^> {5}')            # old fastcore: `>      Name (args)` (blockquote + indented code)
 
-def convert_show_doc(md: str) -> str:
-    """Markdown of a `show_doc` output for MyST: the `---` rule goes, the `[source](...)` link moves below
-    the heading (right-aligned by the site's CSS) and an old-style `>      sig` block becomes a fenced
-    python block. The heading `### Capa.forward` is the anchor `capa.forward` (see `pandoc_slug`)."""
+def convert_show_doc(md: str, target, readme=False) -> str:
+    """Markdown of a `show_doc` output, links rewritten by `target`: the `---` rule goes, nbdev's
+    `[source](...){target="_blank" style=...}` link moves below the heading (for the site with the class
+    `nbdev-source`, right-aligned by the site's CSS; plain in the README) and an old-style `>      sig` block
+    becomes a fenced python block. The heading `### Capa.forward` is the anchor `capa.forward` (`pandoc_slug`)."""
     lines = md.strip('\n').split('\n')
     while lines and lines[0].strip() in ('', '---', '***', '___'): lines.pop(0)
     src = next((i for i, l in enumerate(lines) if _source_re.match(l)), None)
     src_url = None
     if src is not None:
         src_url = _source_re.match(lines.pop(src)).group(1)
-    out, i, headed = [], 0, False
+    head, body, i = [], [], 0
     while i < len(lines):
         l = lines[i]
-        if not headed and _heading_re.match(l):
-            headed = True
-            while out and not out[-1].strip(): out.pop()
-            out.append(l)
-            if src_url: out += ['', f'[source]({src_url}){{.nbdev-source}}']
+        if not head and _heading_re.match(l):
+            while body and not body[-1].strip(): body.pop()
+            head, body = body + [l], []
         elif _sig_re.match(l):
             sig = []
             while i < len(lines) and _sig_re.match(lines[i]):
                 sig.append(lines[i][1:]); i += 1
-            out += ['```python', *textwrap.dedent('\n'.join(sig)).split('\n'), '```']
+            body += ['```python', *textwrap.dedent('\n'.join(sig)).split('\n'), '```']
             continue
-        else: out.append(l)
+        else: body.append(l)
         i += 1
-    if not headed and src_url: out += ['', f'[source]({src_url}){{.nbdev-source}}']
-    return '\n'.join(out).strip('\n')
+    link = [] if not src_url else [f'[source]({src_url})' + ('' if readme else '{.nbdev-source}')]
+    parts = [convert_markdown('\n'.join(head), target)] if head else []
+    parts += link + [convert_markdown('\n'.join(body).strip('\n'), target)]
+    return '\n\n'.join(p for p in parts if p.strip()).strip('\n')
 
 
 def asis_markdown(cell) -> str | None:
@@ -344,16 +290,26 @@ def asis_markdown(cell) -> str | None:
     return '\n\n'.join(p.strip('\n') for p in parts if p.strip())
 
 
-_target_re = re.compile(r'^\(([^()\s]+)\)=\s*$')
+def is_show_doc(code: str) -> bool: return bool(_re_showdoc.search(code))    # nbdev's test for a show_doc cell
+
+
+_inline_md = None
 
 def heading_text(h: str) -> str:
-    "The text MyST slugs for a heading: links as their text, without math, emphasis or backticks."
-    h = re.sub(r'!?\[([^\]]*)\]\([^)]*\)(\{[^{}]*\})?', r'\1', h)
-    return re.sub(r'\$[^$]*\$|[`*]', '', h)
+    """The text MyST slugs for a heading (myst_parser's `compute_unique_slug`): its inline text and code
+    tokens, so links count as their text and math, emphasis markers and backticks not at all
+    (`Capa.__getstate__` is `Capa.<strong>getstate</strong>`: the slug is `capa.getstate`)."""
+    global _inline_md
+    from markdown_it import MarkdownIt
+    _inline_md = _inline_md or MarkdownIt('commonmark')
+    h = re.sub(r'\$[^$]*\$', '', h)                  # dollarmath: a math token, not text
+    tokens = _inline_md.parseInline(h)
+    return ''.join(t.content for tok in tokens for t in (tok.children or [])
+                   if t.type in ('text', 'code_inline'))
 
 
 def markdown_anchors(md: str) -> set:
-    "Anchors that markdown `md` defines: heading slugs (`pandoc_slug`), `{#id}` and MyST `(label)=` targets."
+    "Anchors that markdown `md` defines: the slugs (`pandoc_slug`) of its headings outside code."
     res, fence = set(), None
     for line in md.split('\n'):
         m = _fence_re.match(line)
@@ -361,18 +317,12 @@ def markdown_anchors(md: str) -> set:
             if m and m.group(1)[0] == fence[0] and len(m.group(1)) >= len(fence): fence = None
             continue
         if m: fence = m.group(1); continue
-        if (t := _target_re.match(line)): res.add(t.group(1)); continue
-        if not (h := _heading_re.match(line)): continue
-        title = h.group(1)
-        if (a := _head_attrs_re.match(line)) and (attrs := parse_attrs(a.group(2))) is not None:
-            title = _heading_re.match(a.group(1)).group(1)
-            if attrs['id']: res.add(attrs['id'])
-        res.add(pandoc_slug(heading_text(title)))
+        if (h := _heading_re.match(line)): res.add(pandoc_slug(heading_text(h.group(1))))
     return res
 
 
 def page_anchors(nb) -> set:
-    "Anchors the page of processed notebook `nb` will have (its title, headings, show_doc names, targets)."
+    "Anchors the page of processed notebook `nb` will have (its title, headings, show_doc names)."
     res = set()
     for c in nb.get('cells', []):
         if (fm := front_matter(c)) and fm.get('title'): res.add(pandoc_slug(str(fm['title'])))
@@ -385,66 +335,105 @@ def page_anchors(nb) -> set:
 # ---------------------------------------------------------------------------------------------------------------
 # One processed notebook -> one myst-nb notebook
 
-WARNING_CELL = re.compile(r'^\s*<!-- WARNING: THIS FILE WAS AUTOGENERATED! DO NOT EDIT! -->\s*$')
+WARNING = insert_warning.content          # the markdown cell nbdev's processing inserts after the first cell
 
-def _md_cell(src, **meta): return {'cell_type': 'markdown', 'metadata': meta, 'source': src}
+def _md_cell(src): return {'cell_type': 'markdown', 'metadata': {}, 'source': src}
 
 
-def convert_notebook(nb: dict, src: str, links: Links, toctree: str = '') -> dict:
+def cell_options(c) -> tuple[dict, str]:
+    """The Quarto options of a processed code cell (nbdev has removed its own directives) and its code;
+    `Unsupported` for an option not in `CELL_OPTIONS`."""
+    d, code = split_directives(text(c.get('source')))
+    for k, v in d.items():
+        if (k, v) not in CELL_OPTIONS:
+            raise Unsupported(f'the cell option `#| {k}{": " + v if v else ""}` (translated: only `#| eval: false`, '
+                              'and `#| echo: false` and `#| output: asis`, which nbdev writes on show_doc cells)')
+    return d, code
+
+
+def check_cell(c):
+    "`Unsupported` for what no cell on a page may be: a raw cell (not front matter), a collapsed source."
+    if nested(c, 'metadata', 'jupyter', 'source_hidden'):
+        raise Unsupported('a collapsed cell (metadata jupyter.source_hidden) without `#| hide`: its source would '
+                          'be on the page; an exercise solution starts with `#| hide`')
+    if c.get('cell_type') == 'raw' and front_matter(c) is None:
+        raise Unsupported('a raw cell (Quarto copies it into the page untranslated): use a markdown cell')
+
+
+def nested(d, *keys):
+    for k in keys: d = d.get(k) if isinstance(d, dict) else None
+    return d
+
+
+def check_front_matter(fm: dict):
+    extra = sorted(set(fm) - FRONT_MATTER_KEYS)
+    if extra: raise Unsupported(f'front matter key(s) {", ".join(extra)} (translated: title and description, '
+                                'from the first cell `# title` and `> description`)')
+
+
+def _where(src: str, source_nb: dict | None):
+    "A function naming a processed cell for error messages: its number and id in the source notebook."
+    ids = {c.get('id'): i for i, c in enumerate((source_nb or {}).get('cells', []))}
+    def where(c):
+        i = ids.get(c.get('id'))
+        if front_matter(c) is not None: return f'{src}, its front matter (the first cell: `# title`, `> description`)'
+        if i is None: return f'{src}, a cell nbdev made (id {c.get("id")})'
+        first = short(text(source_nb['cells'][i].get('source')).strip().split('\n')[0], 60)
+        return f'{src}, cell {i + 1} (id {c.get("id")}: `{first}`)'
+    return where
+
+
+def convert_notebook(nb: dict, src: str, links: Links, toctree: str = '', source_nb: dict | None = None,
+                     label: str | None = None) -> dict:
     """The processed notebook `nb` (from `_proc/<src>`) as a notebook myst-nb renders; `toctree` (MyST) is
-    appended, for the home page."""
+    appended, for the home page. A construct this site does not translate raises `Unsupported` naming the
+    notebook (`label`, default `src`) and the cell (its number in `source_nb`, the notebook in `nbs/`)."""
     here, dn = src, docname_for(src)
     target = lambda url: links.site_target(url, here)
+    where = _where(label or src, source_nb)
     cells, title = [], None
     for c in nb.get('cells', []):
-        ct, source = c.get('cell_type'), text(c.get('source'))
-        if ct == 'raw':
-            fm = front_matter(c)
-            if fm is None: cells.append({'cell_type': 'raw', 'metadata': c.get('metadata', {}), 'source': source})
-            elif title is None:
-                title = str(fm.get('title') or dn.rsplit('/', 1)[-1])
-                head = f'# {title}'
-                if fm.get('description'):
-                    head += '\n\n{.nbdev-description}\n' + convert_markdown(str(fm['description']), target)
-                cells.append(_md_cell(head))
-            continue
-        if ct == 'markdown':
-            if WARNING_CELL.match(source) or not source.strip(): continue
-            cells.append(_md_cell(convert_markdown(source, target), **_keep_meta(c)))
-            continue
-        if ct != 'code': continue
-        d, code = split_directives(source)
-        if is_false(d.get('include')): continue
-        if d.get('output') == 'asis':
-            md = asis_markdown(c)
-            if md is not None:
-                if not is_false(d.get('echo')) and code.strip():
-                    cells.append(_code_cell(code, [], ['remove-output']))
-                if md.strip():
-                    if re.search(r'(^|\n)show_doc', code): md = convert_show_doc(md)
-                    cells.append(_md_cell(convert_markdown(md, target)))
-                continue
-        tags = list(c.get('metadata', {}).get('tags', []))
-        if is_false(d.get('echo')) or not code.strip(): tags.append('remove-input')
-        if is_false(d.get('output')): tags.append('remove-output')
-        if d.get('code-fold') is True: tags.append('hide-input')
-        outputs = [_convert_output(o, target) for o in c.get('outputs', [])]
-        if not code.strip() and not outputs: continue
-        cells.append(_code_cell(code, outputs, tags))
-    if title is None:
-        cells.insert(0, _md_cell(f"# {dn.rsplit('/', 1)[-1]}"))
+        try: cells += _convert_cell(c, target, dn, title is None)
+        except Unsupported as e: raise Unsupported(f'{where(c)}: {e}') from None
+        if title is None and cells and front_matter(c) is not None: title = cells[-1]['source']
+    if title is None: cells.insert(0, _md_cell(f"# {dn.rsplit('/', 1)[-1]}"))
     if toctree: cells.append(_md_cell(toctree))
     meta = {k: nb.get('metadata', {}).get(k, v) for k, v in DEFAULT_META.items()}
     return {'cells': cells, 'metadata': meta, 'nbformat': 4, 'nbformat_minor': 4}
 
 
+def _convert_cell(c, target, dn, first_fm) -> list:
+    check_cell(c)
+    ct, source = c.get('cell_type'), text(c.get('source'))
+    if ct == 'raw':
+        fm = front_matter(c)
+        if not first_fm: raise Unsupported('a second front matter cell')
+        check_front_matter(fm)
+        head = f"# {fm.get('title') or dn.rsplit('/', 1)[-1]}"
+        if fm.get('description'):
+            head += '\n\n{.nbdev-description}\n' + convert_markdown(str(fm['description']), target)
+        return [_md_cell(head)]
+    if ct == 'markdown':
+        if source.strip() == WARNING or not source.strip(): return []
+        return [_md_cell(convert_markdown(source, target))]
+    if ct != 'code': raise Unsupported(f'a cell of type {ct!r}')
+    d, code = cell_options(c)
+    if d.get('output') == 'asis':
+        md = asis_markdown(c)
+        if md is None: raise Unsupported('`#| output: asis` on a cell whose outputs are not markdown or text')
+        res = [] if is_false(d.get('echo')) or not code.strip() else [_code_cell(code, [], ['remove-output'])]
+        md = convert_show_doc(md, target) if is_show_doc(code) else convert_markdown(md, target)
+        return res + ([_md_cell(md)] if md.strip() else [])
+    tags = []
+    if is_false(d.get('echo')) or not code.strip(): tags.append('remove-input')
+    outputs = [_convert_output(o, target) for o in c.get('outputs', [])]
+    if not code.strip() and not outputs: return []
+    return [_code_cell(code, outputs, tags)]
+
+
 # jupytext-paired notebooks may carry no kernel metadata; myst-nb needs a language to highlight code
 DEFAULT_META = {'kernelspec': {'display_name': 'Python 3', 'language': 'python', 'name': 'python3'},
                 'language_info': {'name': 'python', 'pygments_lexer': 'ipython3'}}
-
-
-def _keep_meta(c):
-    return {k: v for k, v in c.get('metadata', {}).items() if k == 'tags'}
 
 
 def _code_cell(code, outputs, tags):
@@ -482,47 +471,55 @@ def _fenced(body: str, lang: str = '') -> str:
     return f'{ticks}{lang}\n{body.rstrip()}\n{ticks}'
 
 
-def _output_markdown(o, target) -> str | None:
+def _output_markdown(o, target, show_doc=False) -> str | None:
     "A README block for one output: text as a fenced block, markdown as is; images and widgets are skipped."
     t = o.get('output_type')
     if t == 'stream': return _fenced(text(o.get('text')))
     if t == 'error': return _fenced(f"{o.get('ename')}: {o.get('evalue')}")
     data = o.get('data', {})
-    if 'text/markdown' in data: return convert_markdown(text(data['text/markdown']), target, readme=True)
+    if 'text/markdown' in data:
+        md = text(data['text/markdown'])
+        return convert_show_doc(md, target, readme=True) if show_doc else convert_markdown(md, target)
     if any(k.startswith('image/') for k in data): return None
     if 'text/plain' in data: return _fenced(text(data['text/plain']))
     return None
 
 
-def readme_markdown(nb: dict, links: Links, src: str = 'index.ipynb', nbs_dir: str = 'nbs') -> str:
+def readme_markdown(nb: dict, links: Links, src: str = 'index.ipynb', nbs_dir: str = 'nbs',
+                    source_nb: dict | None = None) -> str:
     """README.md text from the processed readme notebook `nb`: `# title`, `> description`, markdown cells,
-    code as ```python blocks, text outputs as fenced blocks; no Quarto syntax, links to the doc host."""
+    code as ```python blocks, text outputs as fenced blocks; links to the notebooks in the repository
+    (`nbs/00_capa.ipynb`). Refuses what the site refuses (`Unsupported`)."""
     target = lambda url: links.readme_target(url, src, nbs_dir)
+    where = _where(f'{nbs_dir}/{src}', source_nb)
     blocks = []
     for c in nb.get('cells', []):
-        ct, source = c.get('cell_type'), text(c.get('source'))
-        if ct == 'raw':
-            fm = front_matter(c)
-            if fm is not None and not blocks:
-                if fm.get('title'): blocks.append(f"# {fm['title']}")
-                blocks.append(f'<!-- WARNING: generated from {nbs_dir}/{src} by `python tools/docs.py readme`; '
-                              'edit the notebook, not this file. -->')
-                if fm.get('description'):
-                    blocks.append('> ' + convert_markdown(str(fm['description']), target, readme=True))
-            continue
-        if ct == 'markdown':
-            if not WARNING_CELL.match(source) and source.strip():
-                blocks.append(convert_markdown(source, target, readme=True).strip('\n'))
-            continue
-        if ct != 'code': continue
-        d, code = split_directives(source)
-        if is_false(d.get('include')): continue
-        if code.strip() and not is_false(d.get('echo')): blocks.append(_fenced(code, 'python'))
-        if is_false(d.get('output')): continue
-        for o in _merge_streams(c.get('outputs', [])):
-            b = _output_markdown(o, target)
-            if b and b.strip(): blocks.append(b.strip('\n'))
+        try: blocks += _readme_blocks(c, target, first=not blocks, label=f'{nbs_dir}/{src}')
+        except Unsupported as e: raise Unsupported(f'{where(c)}: {e}') from None
     return '\n\n'.join(b.rstrip() for b in blocks) + '\n'
+
+
+def _readme_blocks(c, target, first, label) -> list:
+    check_cell(c)
+    ct, source = c.get('cell_type'), text(c.get('source'))
+    if ct == 'raw':
+        fm = front_matter(c)
+        if not first: raise Unsupported('front matter after the first cell')
+        check_front_matter(fm)
+        res = [f"# {fm['title']}"] if fm.get('title') else []
+        res.append(f'<!-- WARNING: generated from {label} by `python tools/docs.py readme`; '
+                   'edit the notebook, not this file. -->')
+        if fm.get('description'): res.append('> ' + convert_markdown(str(fm['description']), target))
+        return res
+    if ct == 'markdown':
+        if source.strip() == WARNING or not source.strip(): return []
+        return [convert_markdown(source, target).strip('\n')]
+    d, code = cell_options(c)
+    res = [_fenced(code, 'python')] if code.strip() and not is_false(d.get('echo')) else []
+    for o in _merge_streams(c.get('outputs', [])):
+        b = _output_markdown(o, target, show_doc=is_show_doc(code))
+        if b and b.strip(): res.append(b.strip('\n'))
+    return res
 
 
 def _merge_streams(outputs):
@@ -594,13 +591,21 @@ def stage(cfg, proc: Path, srcdir: Path) -> list[str]:
     docnames = [docname_for(s) for s in sources]
     nbs = {s: json.loads((proc/s).read_text(encoding='utf-8')) for s in sources}
     links.anchors = {docname_for(s): page_anchors(nb) for s, nb in nbs.items()}
-    expected = set()
+    nbs_dir = cfg.nbs_path.relative_to(cfg.config_path).as_posix()
+    expected, refused = set(), []
     for s in sources:
         dn = docname_for(s)
         toc = toctree_markdown(docnames) if dn == 'index' else ''
-        out = convert_notebook(nbs[s], s, links, toctree=toc)
+        source_nb = json.loads((cfg.nbs_path/s).read_text(encoding='utf-8'))
+        try: out = convert_notebook(nbs[s], s, links, toctree=toc, source_nb=source_nb, label=f'{nbs_dir}/{s}')
+        except Unsupported as e:
+            refused.append(str(e))
+            continue
         _write_if_changed(srcdir/f'{dn}.ipynb', json.dumps(out, indent=1, sort_keys=True, ensure_ascii=False) + '\n')
         expected.add(f'{dn}.ipynb')
+    if refused:
+        raise SystemExit('docs: markup this site does not translate (write plain markdown; see tools/docs.py):\n'
+                         + '\n'.join(f'  {r}' for r in refused))
     if links.missing:
         miss = dict.fromkeys(links.missing)
         shown = ', '.join(f'{l} (in {s})' for l, s in miss)
@@ -693,7 +698,9 @@ def readme(root: Path = ROOT, check=False) -> bool:
     src = cfg.get('readme_nb', 'index.ipynb')
     links = Links.for_sources(doc_url(cfg), list_notebooks(cfg))
     nbs_dir = cfg.nbs_path.relative_to(cfg.config_path).as_posix()
-    md = readme_markdown(process_readme_nb(cfg), links, src=src, nbs_dir=nbs_dir)
+    source_nb = json.loads((cfg.nbs_path/src).read_text(encoding='utf-8'))
+    try: md = readme_markdown(process_readme_nb(cfg), links, src=src, nbs_dir=nbs_dir, source_nb=source_nb)
+    except Unsupported as e: raise SystemExit(f'docs: markup the README does not translate: {e}')
     path = cfg.config_path/'README.md'
     current = path.read_text(encoding='utf-8') if path.exists() else None
     if check:

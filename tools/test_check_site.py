@@ -2,7 +2,8 @@
 
 The rules are tested on hand-made notebooks and on what the browser reports; the browser tests open a small
 hand-made site (each page breaks one rule) and a tiny nbdev project built with tools/docs.py, in headless
-Chromium. They are skipped only if there is no Chromium, and fail instead when REQUIRE_CHROMIUM=1 (.ci/run).
+Chromium driven by Playwright. They are skipped only if there is no Chromium or no Playwright, and fail instead
+when REQUIRE_CHROMIUM=1 (.ci/run).
 """
 import base64, collections, json, os, subprocess, sys, sysconfig, textwrap
 from pathlib import Path
@@ -15,10 +16,13 @@ import docs
 from check_site import Expect
 
 CHROMIUM = cs.find_chromium()
-if os.environ.get('REQUIRE_CHROMIUM') == '1' and not CHROMIUM:
-    raise RuntimeError('REQUIRE_CHROMIUM=1 but there is no Chromium (apt-get install chromium)')
-needs_chromium = pytest.mark.skipif(CHROMIUM is None, reason='no Chromium here (apt-get install chromium); '
-                                    'CI installs it and sets REQUIRE_CHROMIUM=1')
+PLAYWRIGHT = cs.have_playwright()
+if os.environ.get('REQUIRE_CHROMIUM') == '1' and not (CHROMIUM and PLAYWRIGHT):
+    raise RuntimeError('REQUIRE_CHROMIUM=1 but there is no ' + ('Chromium (apt-get install chromium)' if not CHROMIUM
+                       else 'Playwright for Python (pip install -e ".[dev]")'))
+needs_chromium = pytest.mark.skipif(CHROMIUM is None or not PLAYWRIGHT,
+                                    reason='no Chromium (apt-get install chromium) or no Playwright (pip install '
+                                    'playwright) here; CI has both and sets REQUIRE_CHROMIUM=1')
 MATHJAX = Path(sysconfig.get_paths()['purelib'])/'sphinx-mathjax-offline'/'static'/'mathjax'   # MathJax 3
 
 PNG = base64.b64decode('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==')
@@ -67,6 +71,11 @@ def test_expect_notebook():
     assert e.directives == collections.Counter({'export': 1})   # prose about directives may show `#| export`
     assert not cs.expect_notebook(nb(md('`$x$` costs $5')), nb(md('`$x$` costs $5')), 'a.ipynb').math
     assert len(proc['cells']) == len(src['cells']) - 3    # default_exp, hide, export
+    # a cell collapsed in JupyterLab (an exercise's solution) is hidden: its lines must not be on the page
+    solution = {**code('#| hide\ndef solution(x): return 3 * x'), 'metadata': {'jupyter': {'source_hidden': True}}}
+    collapsed = {**code('def collapsed_only(x): return 3 * x'), 'metadata': {'jupyter': {'source_hidden': True}}}
+    e = cs.expect_notebook(nb(solution, collapsed), nb(), 'ex.ipynb')
+    assert e.hidden == ['def solution(x): return 3 * x', 'def collapsed_only(x): return 3 * x']
 
 
 def test_raw_tex():
@@ -110,18 +119,29 @@ def test_judge_finds_each_problem():
 
 def test_network_problems():
     base = 'http://127.0.0.1:8000/'
-    req = lambda i, url: {'method': 'Network.requestWillBeSent', 'params': {'requestId': i, 'request': {'url': url}}}
-    events = [req('1', base + 'core.html'), req('2', 'data:image/png;base64,xx'),
-              req('3', 'https://cdn.jsdelivr.net/npm/mathjax@3/es5/tex-chtml.js'),
-              req('4', base + '_static/gone.css'),
-              {'method': 'Network.responseReceived', 'params': {'requestId': '4', 'response': {'url': base + '_static/gone.css', 'status': 404}}},
-              req('5', base + 'favicon.ico'),
-              {'method': 'Network.responseReceived', 'params': {'requestId': '5', 'response': {'url': base + 'favicon.ico', 'status': 404}}},
-              {'method': 'Runtime.exceptionThrown', 'params': {'exceptionDetails': {'text': 'Uncaught', 'exception': {'description': 'TypeError: x is undefined'}}}}]
+    req = lambda url: {'kind': 'request', 'url': url}
+    events = [req(base + 'core.html'), req('data:image/png;base64,xx'),
+              req('https://cdn.jsdelivr.net/npm/mathjax@3/es5/tex-chtml.js'),
+              {'kind': 'failed', 'url': 'https://cdn.jsdelivr.net/npm/mathjax@3/es5/tex-chtml.js', 'text': 'net::ERR_INTERNET_DISCONNECTED'},
+              {'kind': 'console', 'text': 'Failed to load resource: net::ERR_INTERNET_DISCONNECTED'},
+              req(base + '_static/gone.css'), {'kind': 'response', 'url': base + '_static/gone.css', 'status': 404},
+              req(base + '_static/reset.js'), {'kind': 'failed', 'url': base + '_static/reset.js', 'text': 'net::ERR_CONNECTION_RESET'},
+              req(base + '_static/left.js'), {'kind': 'failed', 'url': base + '_static/left.js', 'text': 'net::ERR_ABORTED'},
+              req(base + 'favicon.ico'), {'kind': 'response', 'url': base + 'favicon.ico', 'status': 404},
+              {'kind': 'pageerror', 'text': 'TypeError: x is undefined'},
+              {'kind': 'console', 'text': 'bad 1'}]
     assert cs.network_problems(events, base) == [
         'JavaScript error: TypeError: x is undefined',
+        'console error: bad 1',
         'request to a non-loopback host: https://cdn.jsdelivr.net/npm/mathjax@3/es5/tex-chtml.js',
-        'failed to load _static/gone.css (HTTP 404)']
+        'failed to load _static/gone.css (HTTP 404)',
+        'failed to load _static/reset.js (net::ERR_CONNECTION_RESET)']
+
+
+def test_loopback():
+    assert cs.is_loopback('http://127.0.0.1:8000/x.html') and cs.is_loopback('http://localhost/x') and cs.is_loopback('data:,x')
+    assert not cs.is_loopback('http://192.0.2.1/a.png') and not cs.is_loopback('https://cdn.jsdelivr.net/x.js')
+    assert not cs.is_loopback('file:///etc/passwd')
 
 
 # --- in the browser: a hand-made site, one broken rule per page ----------------------------------------------
@@ -161,6 +181,8 @@ SITE = {   # page: (html, Expect, the problems it must have: prefixes)
     'empty.html': (page('Empty', ''), Expect('e.ipynb'), ['empty']),
     'jserror.html': (page('JS error', MATH + IMG + '<script>null.boom()</script>'), Expect('j.ipynb', True, 1),
                      ['JavaScript error: TypeError']),
+    'console.html': (page('Console', MATH + IMG + '<script>console.error("broken", 42)</script>'), Expect('c.ipynb', True, 1),
+                     ['console error: broken 42']),
 }
 
 
@@ -239,6 +261,10 @@ def test_end_to_end_on_a_built_site(tmp_path):
         code('#| echo: false\n#| output: asis\nshow_doc(double)'),
         md('A plot of $y = 2x$:'),
         code('plot()', [png()]),
+        md('## Exercises\n\n### Exercise 1: triple\n\nWrite `triple(x)`; check it with `check_ex1(triple)`.'),
+        code('def check_ex1(f):\n    assert f(2) == 6, "not 3x"\n    print("✓ Exercise 1: correct")'),
+        {**code('#| hide\ndef triple_solution(x): return 3 * x\ncheck_ex1(triple_solution)'),
+         'metadata': {'jupyter': {'source_hidden': True}}},
         code('#| hide\nimport nbdev; nbdev.nbdev_export()')])
     write_nb(tmp_path/'nbs/tutorials/tut.ipynb', [md('# Tutorial'), md('See [core](../00_core.ipynb).')])
     res = subprocess.run([sys.executable, str(Path(docs.__file__)), '--root', str(tmp_path)],
@@ -270,4 +296,11 @@ def test_end_to_end_on_a_built_site(tmp_path):
     (site/'index.html').write_text((site/'index.html').read_text().replace('</article>', '<pre>HIDDEN_MARKER = 42</pre></article>'))
     res = run_check(tmp_path, 'index.html')
     assert res.returncode == 1 and 'hidden cells leak: 1 line of hidden cells of index.ipynb on the page: "HIDDEN_MARKER = 42"' in res.stdout, res.stdout
+    # an exercise's hidden solution on the page: its lines and its `#| hide`
+    html = (site/'core.html').read_text()
+    (site/'core.html').write_text(html.replace('</article>', '<pre>#| hide\ndef triple_solution(x): return 3 * x</pre></article>'))
+    res = run_check(tmp_path, 'core.html')
+    assert res.returncode == 1, res.stdout
+    assert ('hidden cells leak: 1 line of hidden cells of 00_core.ipynb on the page: "def triple_solution(x): return 3 * x"'
+            in res.stdout and 'nbdev directives leak: 1 `#|` (hide)' in res.stdout), res.stdout
     assert run_check(tmp_path, 'nope.html').returncode == 2

@@ -7,9 +7,11 @@ import base64, json, subprocess, sys, textwrap
 from configparser import ConfigParser
 from pathlib import Path
 
+import pytest
+
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import docs
-from docs import Links
+from docs import Links, Unsupported
 
 DOC_URL = 'https://capa-nb.github.io/capa_nb/'
 SOURCES = ['index.ipynb', '00_capa.ipynb', '01_dense.ipynb', 'tutorials/01_xor.ipynb']
@@ -18,9 +20,11 @@ site = lambda here='index.ipynb': (lambda url: LINKS.site_target(url, here))
 readme = lambda here='index.ipynb': (lambda url: LINKS.readme_target(url, here))
 
 
-def md(src): return {'cell_type': 'markdown', 'metadata': {}, 'source': src}
+def md(src, id=None): return {'cell_type': 'markdown', 'metadata': {}, 'source': src, **({'id': id} if id else {})}
 def raw(src): return {'cell_type': 'raw', 'metadata': {}, 'source': src}
-def code(src, outputs=()): return {'cell_type': 'code', 'execution_count': 1, 'metadata': {}, 'outputs': list(outputs), 'source': src}
+def code(src, outputs=(), id=None, meta=None):
+    return {'cell_type': 'code', 'execution_count': 1, 'metadata': meta or {}, 'outputs': list(outputs), 'source': src,
+            **({'id': id} if id else {})}
 def out_md(s): return {'output_type': 'execute_result', 'execution_count': 1, 'metadata': {}, 'data': {'text/markdown': s, 'text/plain': 'x'}}
 def out_text(s): return {'output_type': 'execute_result', 'execution_count': 1, 'metadata': {}, 'data': {'text/plain': s}}
 def stream(s): return {'output_type': 'stream', 'name': 'stdout', 'text': s}
@@ -31,6 +35,20 @@ SHOW_DOC_MD = ('---\n\n[source](https://github.com/capa-nb/capa_nb/blob/main/cap
                '{target="_blank" style="float:right; font-size:smaller"}\n\n### Capa.forward\n\n'
                '```python\ndef forward(\n    Input, # one sample or a batch\n):\n```\n\n'
                '*y = l(x, θ), see [`Capa`](https://capa-nb.github.io/capa_nb/capa.html#capa).*')
+
+
+# --- nbdev's own functions, not copies ------------------------------------------------------------------------
+
+def test_uses_the_pinned_nbdevs_functions():
+    import nbdev, nbdev.doclinks, nbdev.frontmatter, nbdev.process, nbdev.processors, nbdev.quarto
+    assert nbdev.__version__ == '2.4.14'
+    assert docs._nbpath2html is nbdev.doclinks._nbpath2html and docs._fm2dict is nbdev.frontmatter._fm2dict
+    assert docs.extract_directives is nbdev.process.extract_directives
+    assert docs._nbdev_sidebar_sort is nbdev.quarto._sort
+    assert docs.WARNING == nbdev.processors.insert_warning.content and docs._re_showdoc is nbdev.processors._re_showdoc
+    src = Path(docs.__file__).read_text()
+    for copied in ("re.sub(r'^\\d+[a-zA-Z0-9]*_'", 'yaml.safe_load', '_dir_re', 'CALLOUTS'):
+        assert copied not in src, copied
 
 
 # --- pages ---------------------------------------------------------------------------------------------------
@@ -69,12 +87,13 @@ def test_pandoc_slug_names_anchors_like_quarto_and_nbdev():
 
 # --- cells ---------------------------------------------------------------------------------------------------
 
-def test_split_directives():
-    d, body = docs.split_directives('#| echo: false\n#| output: asis\n#|code-summary: "Exported source"\n'
+def test_split_directives_as_nbdev_reads_them():
+    d, body = docs.split_directives('#| echo: false\n#| output:asis\n#|code-summary: "Exported source"\n'
                                     '#| hide\n#| export capa\nshow_doc(f)\n#| not a directive: here')
-    assert d == {'echo': False, 'output': 'asis', 'code-summary': 'Exported source', 'hide': None, 'export': 'capa'}
+    assert d == {'echo': 'false', 'output': 'asis', 'code-summary': '"Exported source"', 'hide': None, 'export': 'capa'}
     assert body == 'show_doc(f)\n#| not a directive: here'
     assert docs.split_directives('x = 1') == ({}, 'x = 1')
+    assert docs.split_directives('#| hide') == ({'hide': None}, '')
 
 
 def test_front_matter():
@@ -85,12 +104,10 @@ def test_front_matter():
     assert docs.front_matter(md('---\ntitle: x\n---')) is None
 
 
-def test_parse_attrs():
-    assert docs.parse_attrs('#install .unnumbered') == {'id': 'install', 'classes': ['unnumbered']}
-    assert docs.parse_attrs('target="_blank" style="float:right; font-size:smaller"') == {
-        'id': None, 'classes': [], 'target': '_blank', 'style': 'float:right; font-size:smaller'}
-    assert docs.parse_attrs('width=50%') == {'id': None, 'classes': [], 'width': '50%'}
-    assert docs.parse_attrs('note') is None and docs.parse_attrs('dE') is None
+def test_is_attrs():
+    assert docs.is_attrs('#install .unnumbered') and docs.is_attrs('width=50%')
+    assert docs.is_attrs('target="_blank" style="float:right; font-size:smaller"')
+    assert not docs.is_attrs('note') and not docs.is_attrs('dE') and not docs.is_attrs('a, b')
 
 
 # --- links ---------------------------------------------------------------------------------------------------
@@ -115,11 +132,13 @@ def test_relative_links_to_notebooks_and_html_pages():
 
 
 def test_page_anchors():
+    dunder = SHOW_DOC_MD.replace('### Capa.forward', '### Capa.__getstate__')
     nb = {'cells': [raw('---\ntitle: Capa layers\n---'),
-                    md('## A *first* [`capa`](capa.html) $x$\n\n```\n# not a heading\n```\n(my-label)=\n'
-                       '### Install {#setup .unnumbered}'),
-                    code('#| output: asis\n#| echo: false\nshow_doc(Capa.forward)', [out_md(SHOW_DOC_MD)])]}
-    assert docs.page_anchors(nb) == {'capa-layers', 'a-first-capa', 'my-label', 'setup', 'install', 'capa.forward'}
+                    md('## A *first* [`capa`](capa.html) $x$\n\n```\n# not a heading\n```\n### Install'),
+                    code('#| output: asis\n#| echo: false\nshow_doc(Capa.forward)', [out_md(SHOW_DOC_MD)]),
+                    code('#| output: asis\n#| echo: false\nshow_doc(Capa.__getstate__)', [out_md(dunder)])]}
+    # `__getstate__` in a heading is bold `getstate` for MyST (and pandoc): nbdev's `#capa.__getstate__` misses
+    assert docs.page_anchors(nb) == {'capa-layers', 'a-first-capa', 'install', 'capa.forward', 'capa.getstate'}
 
 
 def test_links_to_missing_anchors_open_the_page():
@@ -132,21 +151,24 @@ def test_links_to_missing_anchors_open_the_page():
     assert links.missing == [('capa.html#_private', 'index.ipynb')]
 
 
-def test_readme_links_are_absolute():
-    assert readme()('00_capa.ipynb#contract') == DOC_URL + 'capa.html#contract'
-    assert readme()(DOC_URL + 'capa.html#capa') == DOC_URL + 'capa.html#capa'
+def test_readme_links_are_notebooks_in_the_repository():
+    assert readme()('00_capa.ipynb#contract') == 'nbs/00_capa.ipynb'
+    assert readme()(DOC_URL + 'capa.html#capa') == ''         # nbdev's link of `Capa`: just the name
+    assert readme()(DOC_URL + 'capa.html') == 'nbs/00_capa.ipynb'
+    assert readme()(DOC_URL + 'tutorials/xor.html') == 'nbs/tutorials/01_xor.ipynb'
+    assert readme()(DOC_URL) == 'nbs/index.ipynb'
     assert readme()('images/x.png') == 'nbs/images/x.png'
     assert readme()('https://example.org') is None and readme()('#quick-start') is None
 
 
-def test_convert_inline_rewrites_links_and_drops_pandoc_attributes():
-    s = ('See [`Capa`](https://capa-nb.github.io/capa_nb/capa.html#capa){target="_blank"} and '
+def test_convert_inline_rewrites_links_and_refuses_pandoc_attributes():
+    s = ('See [`Capa`](https://capa-nb.github.io/capa_nb/capa.html#capa) and '
          '[the dense\nchapter](01_dense.ipynb "Dense").')
     assert docs.convert_inline(s, site()) == ('See [`Capa`](/capa.ipynb#capa) and '
                                               '[the dense\nchapter](/dense.ipynb "Dense").')
-    assert docs.convert_inline('![J](j.png){width=50% fig-align="center"}', site()) == '![J](j.png){width="50%"}'
-    assert docs.convert_inline('[x](u){.big #top}', site()) == '[x](u){.big}'
-    assert docs.convert_inline('[x](https://u.org){.big}', readme(), readme=True) == '[x](https://u.org)'
+    for attrs in ('![J](j.png){width=50% fig-align="center"}', '[x](u){.big #top}', '[x](u){target="_blank"}'):
+        with pytest.raises(Unsupported, match='pandoc attributes after a link or image'):
+            docs.convert_inline(attrs, site())
 
 
 def test_convert_inline_leaves_code_and_math_alone():
@@ -156,66 +178,29 @@ def test_convert_inline_leaves_code_and_math_alone():
     assert docs.convert_inline(s, site()) == s
 
 
-# --- Quarto markdown -----------------------------------------------------------------------------------------
+# --- Quarto markdown: refused, since no notebook uses it ----------------------------------------------------
 
-def test_heading_attributes():
-    assert docs.convert_markdown('## Install {#install .unnumbered}\ntext', site()) == '## Install\ntext'
-    assert docs.convert_markdown('## Setup {#getting-started}', site()) == '(getting-started)=\n## Setup'
-    assert docs.convert_markdown('## Setup {#getting-started}', readme(), readme=True) == '## Setup'
-    assert docs.convert_markdown('## Loss $\\frac{a}{b}$', site()) == '## Loss $\\frac{a}{b}$'
-
-
-def test_callouts_become_admonitions():
-    cm = lambda s: docs.convert_markdown(textwrap.dedent(s).strip(), site())
-    assert cm('''
-        ::: {.callout-note}
-        Note with $x^2$ and [a link](00_capa.ipynb).
-        :::''') == ':::{note}\nNote with $x^2$ and [a link](/capa.ipynb).\n:::'
-    assert cm('''
-        ::: {.callout-warning title="Careful"}
-        Text
-        :::''') == ':::{admonition} Careful\n:class: warning\nText\n:::'
-    assert cm('''
-        ::: {.callout-tip}
-        ## Tip title
-
-        Body
-        :::''') == ':::{admonition} Tip title\n:class: tip\n\nBody\n:::'
+@pytest.mark.parametrize('src,what', [
+    ('Intro\n\n::: {.callout-note}\nA note\n:::', 'a fenced div (line 3: `::: {.callout-note}`'),
+    (':::{note}\nMyST\n:::', 'a fenced div (line 1'),
+    ('## Install {#install .unnumbered}\ntext', 'heading attributes (line 1: `## Install {#install .unnumbered}`)'),
+    ('![J](j.png){width=50%}', 'pandoc attributes after a link or image: `![J](j.png){width=50%}`'),
+])
+def test_quarto_markdown_is_refused(src, what):
+    with pytest.raises(Unsupported) as e: docs.convert_markdown(src, site())
+    assert str(e.value).startswith(what), str(e.value)
 
 
-def test_nested_divs_and_fences():
-    src = textwrap.dedent('''
-        ::: {.callout-note}
-        Outer
-        ::: {.column-margin}
-        ::: {.callout-tip}
-        Inner
-        :::
-        :::
-        ```python
-        ::: {.callout-note}
-        [x](00_capa.ipynb)
-        ```
-        :::
-        :::{seealso}
-        MyST's own
-        :::''').strip()
-    assert docs.convert_markdown(src, site()).split('\n') == [
-        '::::{note}', 'Outer', ':::{tip}', 'Inner', ':::',
-        '```python', '::: {.callout-note}', '[x](00_capa.ipynb)', '```', '::::',
-        ':::{seealso}', "MyST's own", ':::']
-
-
-def test_callouts_in_readme_are_github_alerts():
-    src = '::: {.callout-important title="Heads up"}\nLine one\nLine two\n:::\nafter'
-    assert docs.convert_markdown(src, readme(), readme=True) == (
-        '> [!IMPORTANT]\n> **Heads up**\n> Line one\n> Line two\nafter')
+def test_plain_markdown_passes():
+    src = ('## Loss $\\frac{a}{b}$\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n```python\n::: {.callout-note}\n'
+           '[x](00_capa.ipynb){.big}\n```\n\n> quote, [dense](01_dense.ipynb), text {in braces}, $\\{x\\}$')
+    assert docs.convert_markdown(src, site()) == src.replace('(01_dense.ipynb)', '(/dense.ipynb)')
 
 
 # --- show_doc ------------------------------------------------------------------------------------------------
 
 def test_show_doc_markdown():
-    res = docs.convert_markdown(docs.convert_show_doc(SHOW_DOC_MD), site('00_capa.ipynb'))
+    res = docs.convert_show_doc(SHOW_DOC_MD, site('00_capa.ipynb'))
     assert res.split('\n\n') == [
         '### Capa.forward',
         '[source](https://github.com/capa-nb/capa_nb/blob/main/capa_nb/capa.py#L80){.nbdev-source}',
@@ -226,7 +211,7 @@ def test_show_doc_markdown():
 def test_old_style_show_doc_signature_and_table():
     old = ('---\n\n### Dense.forward\n\n>      Dense.forward (x:numpy.ndarray)\n\n*Compute y.*\n\n'
            '|    | **Type** | **Details** |\n| -- | -------- | ----------- |\n| x | ndarray | input |')
-    res = docs.convert_show_doc(old)
+    res = docs.convert_show_doc(old, site())
     assert res.startswith('### Dense.forward\n\n```python\nDense.forward (x:numpy.ndarray)\n```\n\n*Compute y.*')
     assert res.endswith('| x | ndarray | input |') and '---' not in res.split('\n')[0:3]
 
@@ -238,13 +223,13 @@ def processed_nb():
     return {'metadata': {}, 'nbformat': 4, 'nbformat_minor': 5, 'cells': [
         raw('---\ndescription: "Layers, $\\\\frac{dE}{d\\\\textbf{x}}$"\noutput-file: capa.html\ntitle: Capa\n\n---\n\n'),
         md('<!-- WARNING: THIS FILE WAS AUTOGENERATED! DO NOT EDIT! -->'),
-        md('## Math {#math}\n\n$$\\frac{dE}{d\\textbf{x}} = \\sum_I g_I J_I$$\n\nSee [dense](01_dense.ipynb).'),
+        md('## Math\n\n$$\\frac{dE}{d\\textbf{x}} = \\sum_I g_I J_I$$\n\nSee [dense](01_dense.ipynb).', id='c-math'),
         code('#| echo: false\n#| output: asis\nshow_doc(Capa.forward)', [out_md(SHOW_DOC_MD)]),
-        code('#| code-fold: show\n#| code-summary: "Exported source"\ndef f(x): return x'),
+        code('def f(x): return x'),
         code('#| echo: false\nprint("only the output")', [stream('only the output\n')]),
-        code('#| include: false\nsecret = 1'),
-        code('#| fig-cap: a plot\nplt.plot([1, 2])', [out_png()]),
+        code('plt.plot([1, 2])', [out_png()]),
         code('1 + 1', [out_text('2')]),
+        code('#| eval: false\nexplorer()'),
     ]}
 
 
@@ -252,18 +237,48 @@ def test_convert_notebook():
     nb = docs.convert_notebook(processed_nb(), '00_capa.ipynb', LINKS)
     cells = nb['cells']
     assert nb['metadata']['kernelspec']['language'] == 'python'         # myst-nb needs it to highlight
-    assert [c['cell_type'] for c in cells] == ['markdown', 'markdown', 'markdown', 'code', 'code', 'code', 'code']
+    assert [c['cell_type'] for c in cells] == ['markdown', 'markdown', 'markdown', 'code', 'code', 'code', 'code', 'code']
     assert cells[0]['source'] == '# Capa\n\n{.nbdev-description}\nLayers, $\\frac{dE}{d\\textbf{x}}$'
     assert cells[1]['source'] == '## Math\n\n$$\\frac{dE}{d\\textbf{x}} = \\sum_I g_I J_I$$\n\nSee [dense](/dense.ipynb).'
     assert cells[2]['source'].startswith('### Capa.forward\n\n[source](https://github.com/')
+    assert cells[2]['source'].count('{.nbdev-source}') == 1 and 'target=' not in cells[2]['source']
     assert cells[3]['source'] == 'def f(x): return x' and cells[3]['metadata'] == {}
     assert cells[4]['source'] == 'print("only the output")' and cells[4]['metadata'] == {'tags': ['remove-input']}
     assert cells[4]['outputs'] == [stream('only the output\n')]
     assert cells[5]['source'] == 'plt.plot([1, 2])' and cells[5]['outputs'][0]['data']['image/png'] == PNG
     assert cells[6]['outputs'][0]['data'] == {'text/plain': '2'}
+    assert cells[7]['source'] == 'explorer()' and cells[7]['metadata'] == {}      # a widget cell: code shown
     everything = json.dumps(nb)
-    for gone in ('#|', 'secret', 'WARNING', 'target=', 'output-file', 'capa-nb.github.io'):
+    for gone in ('#|', 'WARNING', 'target=', 'output-file', 'capa-nb.github.io'):
         assert gone not in everything, gone
+
+
+SOURCE_NB = {'cells': [md('# Capa\n\n> Layers', id='c-title'), code('#| hide\nimport x', id='c-hide'),
+                       md('## Math', id='c-math'), code('x = 1', id='c-x')]}
+
+@pytest.mark.parametrize('cell,what', [
+    (md('::: {.callout-tip}\nTip\n:::', id='c-math'), 'cell 3 (id c-math: `## Math`): a fenced div (line 1'),
+    (code('#| code-fold: show\ndef f(x): return x', id='c-x'),
+     'cell 4 (id c-x: `x = 1`): the cell option `#| code-fold: show` (translated: only `#| eval: false`, and `#| echo: false`'),
+    (code('#| include: false\nsecret = 1', id='c-x'), 'cell 4 (id c-x: `x = 1`): the cell option `#| include: false`'),
+    (code('#| echo: true\nx', id='c-x'), 'cell 4 (id c-x: `x = 1`): the cell option `#| echo: true`'),
+    (raw('Some raw LaTeX'), 'a cell nbdev made (id None): a raw cell'),
+    (raw('---\ntitle: Other\n---'), 'its front matter (the first cell: `# title`, `> description`): a second front matter cell'),
+    (code('# the solution\nx = 2', id='c-x', meta={'jupyter': {'source_hidden': True}}),
+     'cell 4 (id c-x: `x = 1`): a collapsed cell (metadata jupyter.source_hidden) without `#| hide`'),
+])
+def test_convert_notebook_refuses_what_it_does_not_translate_naming_notebook_and_cell(cell, what):
+    nb = processed_nb()
+    nb['cells'].append(cell)
+    with pytest.raises(Unsupported) as e:
+        docs.convert_notebook(nb, '00_capa.ipynb', LINKS, source_nb=SOURCE_NB, label='nbs/00_capa.ipynb')
+    assert str(e.value).startswith('nbs/00_capa.ipynb, ' + what), str(e.value)
+
+
+def test_front_matter_keys_beyond_nbdevs_are_refused():
+    nb = processed_nb()
+    nb['cells'][0] = raw('---\ntitle: Capa\nformat: revealjs\n---')
+    with pytest.raises(Unsupported, match='front matter key.s. format'): docs.convert_notebook(nb, '00_capa.ipynb', LINKS)
 
 
 def test_convert_notebook_appends_the_toctree_and_titles_pages_without_front_matter():
@@ -274,7 +289,7 @@ def test_convert_notebook_appends_the_toctree_and_titles_pages_without_front_mat
 def test_readme_markdown():
     nb = processed_nb()
     nb['cells'][0] = raw('---\ndescription: Layers from scratch\noutput-file: index.html\ntitle: capa_nb\n\n---\n\n')
-    nb['cells'].append(md('::: {.callout-note}\nA note\n:::'))
+    nb['cells'].append(md('> A note, see [`Capa`](https://capa-nb.github.io/capa_nb/capa.html#capa)'))
     expected = textwrap.dedent('''\
         # capa_nb
 
@@ -286,13 +301,11 @@ def test_readme_markdown():
 
         $$\\frac{dE}{d\\textbf{x}} = \\sum_I g_I J_I$$
 
-        See [dense](https://capa-nb.github.io/capa_nb/dense.html).
-
-        ---
-
-        [source](https://github.com/capa-nb/capa_nb/blob/main/capa_nb/capa.py#L80)
+        See [dense](nbs/01_dense.ipynb).
 
         ### Capa.forward
+
+        [source](https://github.com/capa-nb/capa_nb/blob/main/capa_nb/capa.py#L80)
 
         ```python
         def forward(
@@ -300,7 +313,7 @@ def test_readme_markdown():
         ):
         ```
 
-        *y = l(x, θ), see [`Capa`](https://capa-nb.github.io/capa_nb/capa.html#capa).*
+        *y = l(x, θ), see `Capa`.*
 
         ```python
         def f(x): return x
@@ -322,8 +335,11 @@ def test_readme_markdown():
         2
         ```
 
-        > [!NOTE]
-        > A note
+        ```python
+        explorer()
+        ```
+
+        > A note, see `Capa`
         ''')
     assert docs.readme_markdown(nb, LINKS) == expected
     assert docs.readme_markdown(nb, LINKS) == expected      # deterministic
@@ -390,6 +406,7 @@ readme_nb = index.ipynb
 def write_nb(path, cells):
     path.parent.mkdir(parents=True, exist_ok=True)
     meta = {'kernelspec': {'display_name': 'Python 3', 'language': 'python', 'name': 'python3'}}
+    cells = [{'id': f'c{i}', **c} for i, c in enumerate(cells)]
     path.write_text(json.dumps({'cells': cells, 'metadata': meta, 'nbformat': 4, 'nbformat_minor': 5}))
 
 
@@ -401,7 +418,7 @@ def test_build_end_to_end(tmp_path):
     write_nb(nbs/'index.ipynb', [
         md('# demolib\n\n> Demo of $\\frac{dE}{d\\textbf{x}}$'),
         md('The rule, inline $\\frac{dE}{d\\textbf{x}}$ and displayed:\n\n$$\\frac{dE}{d\\textbf{x}} = g J$$\n\n'
-           'API: [Layer.forward](https://capa-nb.github.io/capa_nb/core.html#layer.forward){target="_blank"}'),
+           'API: [Layer.forward](https://capa-nb.github.io/capa_nb/core.html#layer.forward)'),
         code('#| hide\nHIDDEN_MARKER = 1'),
         code('print("hi")', [stream('hi\n')]),
     ])
@@ -412,7 +429,10 @@ def test_build_end_to_end(tmp_path):
         code('#| export\nclass Layer:\n    "A layer."\n    def forward(self, x, # the input\n               ): # the output\n'
              '        "Compute y = 2x."\n        return 2*x\nEXPORT_MARKER = 1'),
         code('show_doc(Layer.forward)'),
-        md('::: {.callout-note}\nMath in a note: $x^2$\n:::'),
+        md('## Exercises\n\n### Exercise 1: double\n\nMath in a task: $x^2$'),
+        code('def check_ex1(f):\n    assert f(2) == 4\n    print("ok")'),
+        code('#| hide\ndef SOLUTION_MARKER(x): return 2 * x\ncheck_ex1(SOLUTION_MARKER)',
+             meta={'jupyter': {'source_hidden': True}}),
         code('#| echo: false\nimport matplotlib', []),
         code('plot()', [out_png()]),
     ])
@@ -431,10 +451,17 @@ def test_build_end_to_end(tmp_path):
     assert 'Layer.forward' in html['core.html'] and 'Compute y = 2x.' in html['core.html']
     assert 'href="core.html#layer-forward"' in html['index.html']          # doc-host link -> between pages
     assert 'href="../core.html"' in html['tutorials/tut.html']
-    assert 'admonition note' in html['core.html'] and '<img alt=' in html['core.html']
+    assert 'Exercise 1: double' in html['core.html'] and 'check_ex1' in html['core.html']
+    assert '<img alt=' in html['core.html']
+    mathjax = {p.relative_to(site/'_static/mathjax').as_posix() for p in (site/'_static/mathjax').rglob('*') if p.is_file()}
+    assert 'tex-chtml.js' in mathjax and 'output/chtml/fonts/woff-v2/MathJax_Main-Regular.woff' in mathjax
+    assert 'input/tex/extensions/boldsymbol.js' in mathjax                 # autoload fetches it for \boldsymbol
+    assert not mathjax & {'tex-svg.js', 'tex-mml-chtml.js', 'input/tex/extensions/all-packages.js'}
+    assert not any(p.startswith(('sre/', 'output/svg', 'a11y/')) for p in mathjax)
+    assert sum((site/'_static/mathjax'/p).stat().st_size for p in mathjax) < 2.5e6     # not MathJax's 24 MB
     assert html['index.html'].index('href="core.html"') < html['index.html'].index('href="tutorials/tut.html"')
     for h in html.values():
-        for gone in ('#|', 'HIDDEN_MARKER', 'EXPORT_MARKER', 'target="_blank"', '{.callout', 'show_doc('):
+        for gone in ('#|', 'HIDDEN_MARKER', 'EXPORT_MARKER', 'SOLUTION_MARKER', 'target="_blank"', 'show_doc('):
             assert gone not in h, gone
     # README: written, then unchanged by a second run, and --check agrees
     run = lambda *a: subprocess.run([sys.executable, str(Path(docs.__file__)), 'readme', '--root', str(tmp_path), *a],
@@ -447,6 +474,19 @@ def test_build_end_to_end(tmp_path):
     assert run('--check').returncode == 0
     (tmp_path/'README.md').write_text(first + 'edited\n')
     assert run('--check').returncode == 1
+
+
+def test_build_fails_loudly_on_quarto_markup(tmp_path):
+    (tmp_path/'settings.ini').write_text(SETTINGS)
+    (tmp_path/'demolib').mkdir()
+    (tmp_path/'demolib/__init__.py').write_text('')
+    write_nb(tmp_path/'nbs/index.ipynb', [md('# demolib\n\n> Demo'), md('Plain.')])
+    write_nb(tmp_path/'nbs/01_tips.ipynb', [md('# Tips'), md('Fine'), md('::: {.callout-tip}\nA tip\n:::')])
+    res = subprocess.run([sys.executable, str(Path(docs.__file__)), '--root', str(tmp_path)],
+                         capture_output=True, text=True, timeout=300)
+    assert res.returncode == 1, res.stdout + res.stderr
+    assert 'nbs/01_tips.ipynb, cell 3 (id c2: `::: {.callout-tip}`): ' in res.stderr and 'a fenced div (line 1: `::: {.callout-tip}`' in res.stderr, res.stderr
+    assert not (tmp_path/'_docs').exists()
 
 
 if __name__ == '__main__':                     # without pytest: run every test, print a pytest-like summary

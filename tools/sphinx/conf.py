@@ -7,14 +7,17 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))   # tools/, for docs.pandoc_slug
+sys.path.insert(0, str(Path(__file__).resolve().parent))          # tools/sphinx/, for mathjax_local
 
 project = 'capa_nb'                       # overridden from settings.ini by tools/docs.py
 
 extensions = [
     'myst_nb',                            # notebooks (and MyST markdown) as pages
-    'sphinx-mathjax-offline',             # MathJax 3 copied into _static/mathjax, no CDN
+    'mathjax_local',                      # MathJax 3 from sphinx-mathjax-offline: only what the pages load
     'sphinx.ext.githubpages',             # .nojekyll, so GitHub Pages serves _static/
 ]
+
+mathjax_path = 'mathjax/tex-chtml.js'     # in _static/, copied there by mathjax_local
 
 root_doc = 'index'
 exclude_patterns = ['**.ipynb_checkpoints', '_build']
@@ -26,8 +29,7 @@ nb_render_markdown_format = 'myst'        # text/markdown outputs may hold math 
 myst_enable_extensions = [
     'dollarmath',                         # $...$ and $$...$$
     'amsmath',                            # \begin{align} ... \end{align} blocks
-    'colon_fence',                        # ::: admonitions (from Quarto callouts)
-    'attrs_inline',                       # [source](url){.nbdev-source}, ![](img){width=...}
+    'attrs_inline',                       # [source](url){.nbdev-source} under a show_doc heading
     'attrs_block',                        # {.nbdev-description} on the page's description
 ]
 myst_dmath_double_inline = True           # $$...$$ inside a paragraph, as Quarto allows
