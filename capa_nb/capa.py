@@ -42,6 +42,55 @@ def numerical_jacobian(f, # a function of one array that returns an array
         Jflat[:, i] = (yp - ym).reshape(-1) / (xp - xm)  # xp - xm: the step actually taken, after rounding
     return J
 
+# %% ../nbs/00_capa.ipynb #7b24585b
+class Capa:
+    "A layer y = l(x, θ). Users call the wiki's `forward(Input)` and `backward(grad_output, dt)`; a subclass writes the math."
+    saves = False     # True: the subclass's f returns (y, saved), and vjp/param_vjp take `saved` as a fourth argument
+    _transient = ()   # attributes holding per-batch buffers (dicts): emptied by `_release`, never copied or pickled
+    _wiki = False     # set by `_check_protocol`: the subclass writes forward/backward itself, as the wiki does
+    tracks = False    # True: `track(x, y, saved)` updates `buffers` after f in a recorded training pass (BatchNorm's statistics)
+    batch_coupled = False  # True: in training mode a sample's y depends on the whole batch, so Jacobians are over the batch
+
+    def __init_subclass__(cls, **kwargs):
+        "Check the subclass's protocol when it is defined, and that its `__init__` leaves a valid capa."
+        super().__init_subclass__(**kwargs)
+        _check_protocol(cls)
+        if '__init__' in cls.__dict__: cls.__init__ = _finishing(cls.__dict__['__init__'])
+
+    def __init__(self,
+                 input_shape=None, # per-sample shape of x; `None`: learnt from the first batch, or from the neighbour in a `Sequential`
+                 output_shape=None): # per-sample shape of y; `None`: what `output_shape_for(input_shape)` says (the input's, by default)
+        self.params, self.grads, self.optimizer_state, self.buffers = {}, {}, {}, {}  # buffers: arrays kept, never trained
+        self._optimizer, self.training, self._last, self._single = None, True, None, False
+        self.input_shape, self.output_shape = None, _as_shape(output_shape, type(self).__name__, 'output_shape')
+        if input_shape is not None: self._build(input_shape)
+
+    def output_shape_for(self, input_shape):
+        "The per-sample output shape for a given input shape (the same, unless a subclass says otherwise)."
+        return input_shape
+
+    def _build(self, input_shape):
+        "Fix the per-sample input shape and, unless it was given, the output shape that follows from it."
+        input_shape = _as_shape(input_shape, type(self).__name__, 'input_shape')
+        if self.output_shape is None: self.output_shape = self.output_shape_for(input_shape)  # may refuse the shape
+        self.input_shape = input_shape
+
+    def _unbuild(self, output_shape=None):
+        "Undo `_build`: shape-free again, with the output shape it had before."
+        self.input_shape, self.output_shape = None, output_shape
+
+    def _finish_init(self):
+        "Check what a subclass's `__init__` left: `super().__init__` called, float parameters, a gradient for each."
+        if '_single' not in vars(self):  # set only by Capa.__init__
+            raise TypeError(f"{type(self).__name__}.__init__ must call super().__init__(input_shape, output_shape)")
+        dtypes = set()
+        for k, p in self.params.items():
+            if not isinstance(p, np.ndarray) or p.dtype.kind != 'f':
+                raise TypeError(f"{self!r}: params[{k!r}] must be a floating-point numpy array, got {type(p).__name__}")
+            dtypes.add(p.dtype)
+            if k not in self.grads or self.grads[k].shape != p.shape: self.grads[k] = np.zeros_like(p)
+        if len(dtypes) > 1: raise TypeError(f"{self!r}: all parameters must share one dtype, got {sorted(map(str, dtypes))}")
+
 # %% ../nbs/00_capa.ipynb #b1638174
 def _who(who):
     "The name for an error message: a string as it is, anything else (a capa) by its repr, made only when an error is raised."
@@ -188,55 +237,6 @@ class _Backprop:
             capa.grads.update(grads)
             if self.dt: capa._step(self.dt)
 
-# %% ../nbs/00_capa.ipynb #7b24585b
-class Capa:
-    "A layer y = l(x, θ). Users call the wiki's `forward(Input)` and `backward(grad_output, dt)`; a subclass writes the math."
-    saves = False     # True: the subclass's f returns (y, saved), and vjp/param_vjp take `saved` as a fourth argument
-    _transient = ()   # attributes holding per-batch buffers (dicts): emptied by `_release`, never copied or pickled
-    _wiki = False     # set by `_check_protocol`: the subclass writes forward/backward itself, as the wiki does
-    tracks = False    # True: `track(x, y, saved)` updates `buffers` after f in a recorded training pass (BatchNorm's statistics)
-    batch_coupled = False  # True: in training mode a sample's y depends on the whole batch, so Jacobians are over the batch
-
-    def __init_subclass__(cls, **kwargs):
-        "Check the subclass's protocol when it is defined, and that its `__init__` leaves a valid capa."
-        super().__init_subclass__(**kwargs)
-        _check_protocol(cls)
-        if '__init__' in cls.__dict__: cls.__init__ = _finishing(cls.__dict__['__init__'])
-
-    def __init__(self,
-                 input_shape=None, # per-sample shape of x; `None`: learnt from the first batch, or from the neighbour in a `Sequential`
-                 output_shape=None): # per-sample shape of y; `None`: what `output_shape_for(input_shape)` says (the input's, by default)
-        self.params, self.grads, self.optimizer_state, self.buffers = {}, {}, {}, {}  # buffers: arrays kept, never trained
-        self._optimizer, self.training, self._last, self._single = None, True, None, False
-        self.input_shape, self.output_shape = None, _as_shape(output_shape, type(self).__name__, 'output_shape')
-        if input_shape is not None: self._build(input_shape)
-
-    def output_shape_for(self, input_shape):
-        "The per-sample output shape for a given input shape (the same, unless a subclass says otherwise)."
-        return input_shape
-
-    def _build(self, input_shape):
-        "Fix the per-sample input shape and, unless it was given, the output shape that follows from it."
-        input_shape = _as_shape(input_shape, type(self).__name__, 'input_shape')
-        if self.output_shape is None: self.output_shape = self.output_shape_for(input_shape)  # may refuse the shape
-        self.input_shape = input_shape
-
-    def _unbuild(self, output_shape=None):
-        "Undo `_build`: shape-free again, with the output shape it had before."
-        self.input_shape, self.output_shape = None, output_shape
-
-    def _finish_init(self):
-        "Check what a subclass's `__init__` left: `super().__init__` called, float parameters, a gradient for each."
-        if '_single' not in vars(self):  # set only by Capa.__init__
-            raise TypeError(f"{type(self).__name__}.__init__ must call super().__init__(input_shape, output_shape)")
-        dtypes = set()
-        for k, p in self.params.items():
-            if not isinstance(p, np.ndarray) or p.dtype.kind != 'f':
-                raise TypeError(f"{self!r}: params[{k!r}] must be a floating-point numpy array, got {type(p).__name__}")
-            dtypes.add(p.dtype)
-            if k not in self.grads or self.grads[k].shape != p.shape: self.grads[k] = np.zeros_like(p)
-        if len(dtypes) > 1: raise TypeError(f"{self!r}: all parameters must share one dtype, got {sorted(map(str, dtypes))}")
-
 # %% ../nbs/00_capa.ipynb #0024bc53
 @patch
 def __repr__(self:Capa):
@@ -290,7 +290,8 @@ def eval(self:Capa):
 
 # %% ../nbs/00_capa.ipynb #2a959544
 @patch
-def forward(self:Capa, Input):
+def forward(self:Capa,
+            Input): # one sample, shaped `input_shape`, or a batch `(N, *input_shape)`
     "y = l(x, θ) for one sample (`Input.shape == input_shape`) or a batch `(N, *input_shape)`; returns the same form."
     x = _as_array(Input, self, 'Input')
     fixed_here, out0 = self.input_shape is None, self.output_shape
@@ -311,7 +312,9 @@ def forward(self:Capa, Input):
     return (y[0] if single else y).copy(order='K')  # the caller's to change (the record keeps its own y), in y's layout
 
 @patch
-def backward(self:Capa, grad_output, dt):
+def backward(self:Capa,
+             grad_output, # dE/dy, shaped like the last forward's output (one sample or the batch)
+             dt): # the step: θ ← θ − dt·dE/dθ (0 computes gradients and moves nothing)
     "dE/dx from dE/dy (`grad_output`, shaped like the last output), with θ ← θ − dt·dE/dθ for every parameter."
     if self._last is None:
         raise RuntimeError(f"{self!r}: backward before any forward; there is no input to differentiate at")
@@ -325,13 +328,16 @@ def backward(self:Capa, grad_output, dt):
     return dx[0] if self._single else dx
 
 @patch
-def jacobian(self:Capa, x):
+def jacobian(self:Capa,
+             x): # ONE sample, shaped `input_shape`
     "dy/dx at ONE sample x, shape `(*output_shape, *input_shape)`."
     x = self._one_sample(x)
     return self._checked_jacobian(self.dy_dx(x), x.shape)
 
 @patch
-def param_jacobian(self:Capa, x, name):
+def param_jacobian(self:Capa,
+                   x, # ONE sample, shaped `input_shape`
+                   name): # a key of `params`
     "dy/dθ at ONE sample x for the parameter `name`, shape `(*output_shape, *params[name].shape)`."
     if name not in self.params: raise KeyError(f"{self!r} has no parameter {name!r}; it has {list(self.params)}")
     x = self._one_sample(x)
@@ -361,7 +367,7 @@ def _forward_pass(self:Capa, x, record=True):
 def _backward_pass(self:Capa, g, dt, need_dx=True, max_norm=None):
     "Backward of the recorded pass: every gradient first, checked (and clipped to `max_norm`); then each capa steps once."
     use, bp = self._last, _Backprop(dt)
-    if max_norm is not None: _check_clippable(self)
+    if max_norm is not None: max_norm = _check_clippable(self, max_norm)
     try: dx = use.capa._bwd(use, g, need_dx, bp)
     except BaseException:
         bp.undo()
@@ -379,7 +385,7 @@ def _run_forward(self:Capa, x, record=True):
 def _run_backward(self:Capa, g, dt, need_dx=True, max_norm=None):
     "What `fit` calls after `_run_forward`: the backward pass, or a wiki-style capa's own backward (undone if it raises)."
     if not self._wiki: return self._backward_pass(g, dt, need_dx, max_norm)
-    if max_norm is not None: _check_clippable(self)
+    if max_norm is not None: max_norm = _check_clippable(self, max_norm)
     bp = _Backprop(dt)
     bp.snapshot(self)
     try: return self.backward(g, dt)
@@ -497,7 +503,7 @@ def _member_fwd(self:Capa, x, tape):
         if x.dtype is not p.dtype: x = x.astype(p.dtype)
         break
     if tape is None: return self._function(x)
-    y = self._wiki_forward(x)
+    y = self._function(x) if _PROBING[0] else self._wiki_forward(x)  # a Jacobian must not overwrite the input it keeps
     tape.append(_Use(self, x, y, _WIKI))
     return y
 
@@ -505,7 +511,7 @@ def _member_fwd(self:Capa, x, tape):
 def _member_bwd(self:Capa, use, g, need_dx, bp):
     "Backward of one use as a member: through the hooks, or a wiki-style capa's own backward, which steps as it goes."
     if use.saved is not _WIKI: return self._bwd(use, g, need_dx, bp)
-    if g.dtype is not use.x.dtype: g = g.astype(use.x.dtype)
+    g = g.astype(use.x.dtype)  # a copy: a wiki backward may write into its grad_output, which others may share (a Residual's skip)
     bp.snapshot(self)  # to put back what it changes if a member further left fails
     return _checked_dx(self, self.backward(g, bp.dt), use.x, 'backward')
 
@@ -524,30 +530,45 @@ def _wiki_forward(self:Capa, x):
 
 # %% ../nbs/00_capa.ipynb #49f0b08b
 @patch
-def f(self:Capa, x):
+def f(self:Capa,
+      x): # a batch `(N, *input_shape)`, in the parameters' dtype
     "y for a batch x of shape `(N, *input_shape)`, as `(N, *output_shape)`: the one math hook every capa writes."
     raise NotImplementedError(f"{type(self).__name__} must define f(self, x), its forward math for a batch")
 
 @patch
-def vjp(self:Capa, x, y, g, saved=None):
+def vjp(self:Capa,
+        x, # the recorded batch input
+        y, # what f returned for it
+        g, # dE/dy, `(N, *output_shape)`
+        saved=None): # what f saved, for a capa with `saves = True`
     "dE/dx = g · dy/dx for a batch; by default the wiki's rule, sample by sample: contract(g_n, dy_dx(x_n))."
+    if self.batch_coupled and self.training: return contract(g, self.dY_dX(x)).astype(x.dtype)  # samples interact: the batch's
     dx = np.empty(x.shape, x.dtype)
     for n in range(len(x)): dx[n] = contract(g[n], self.dy_dx(x[n]))
     return dx
 
 @patch
-def param_vjp(self:Capa, x, y, g, saved=None):
+def param_vjp(self:Capa,
+              x, # the recorded batch input
+              y, # what f returned for it
+              g, # dE/dy, `(N, *output_shape)`
+              saved=None): # what f saved, for a capa with `saves = True`
     "{name: dE/dθ} for the batch; by default the wiki's rule: Σ_n contract(g_n, dy_dparam(x_n, name)) for every parameter."
+    if self.batch_coupled and self.training:
+        return {k: contract(g, self.dY_dparam(x, k)).astype(p.dtype) for k, p in self.params.items()}
     return {k: sum((contract(g[n], self.dy_dparam(x[n], k)) for n in range(len(x))), np.zeros(p.shape, p.dtype))
             for k, p in self.params.items()}
 
 @patch
-def dy_dx(self:Capa, x):
+def dy_dx(self:Capa,
+          x): # ONE sample, checked and in the parameters' dtype
     "dy/dx at ONE sample, shape `(*output_shape, *input_shape)`; by default finite differences of `f`."
     return numerical_jacobian(lambda v: self._function(v[None])[0], x)
 
 @patch
-def dy_dparam(self:Capa, x, name):
+def dy_dparam(self:Capa,
+              x, # ONE sample, checked and in the parameters' dtype
+              name): # a key of `params`
     "dy/dθ at ONE sample for θ = params[name]; by default finite differences, θ swapped into a copy's params."
     probe, x64 = copy.copy(self), x[None].astype(np.float64)  # in float64: differences in float32 would keep 3 digits
     def f(theta):
@@ -597,7 +618,8 @@ def _checked_jacobian(self:Capa, J, wrt_shape):
     return J
 
 @patch
-def astype(self:Capa, dtype):
+def astype(self:Capa,
+           dtype): # a float dtype: np.float32 or np.float64
     "A deep copy of the capa with its parameters, gradients and optimizer state in `dtype`."
     dtype = np.dtype(dtype)
     if dtype.kind != 'f': raise TypeError(f"{self!r}: parameters must be floating point; got dtype {dtype}")
@@ -683,7 +705,8 @@ def _use_batch_param_jacobian(self:Capa, use, owner, name):
     return np.stack([self._use_param_jacobian(use, n, owner, name) for n in range(len(use.x))])
 
 @patch
-def batch_jacobian(self:Capa, X):
+def batch_jacobian(self:Capa,
+                   X): # a batch `(N, *input_shape)`
     "dy/dx over a batch X `(N, *input_shape)`: shape `(N, *output_shape, N, *input_shape)`, block diagonal unless samples interact."
     X = _as_array(X, self, 'X')
     if self.input_shape is None or X.shape[1:] != self.input_shape or X.ndim == len(self.input_shape):
@@ -716,10 +739,13 @@ def clip(self:_Backprop, max_norm, who):
             for k, gk in grads.items(): grads[k] = gk * coef
     return total
 
-def _check_clippable(capa):
-    "`ValueError` if a layer of `capa` steps inside its own backward: its step would come before the norm of all gradients is known."
+def _check_clippable(capa, max_norm):
+    "`max_norm` as a float > 0; `ValueError` if a layer of `capa` steps inside its own backward, before the norm of all gradients is known."
+    max_norm = _check_real(max_norm, capa, 'max_norm (clip_grad_norm)', 0)
+    if max_norm == 0: raise ValueError(f"{capa!r}: max_norm (clip_grad_norm) must be > 0, got 0")
     wiki = [repr(m) for _, m in _leaves(capa) if m._wiki and m.params]
     if wiki: raise ValueError(f"{capa!r}: clipping needs every gradient before any step, but {', '.join(wiki)} step inside their own backward")
+    return max_norm
 
 # %% ../nbs/00_capa.ipynb #1262db80
 def _rel_err(a, b, atol):

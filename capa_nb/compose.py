@@ -48,26 +48,6 @@ class Residual(Sequential):
 
 # %% ../nbs/12_compose.ipynb #5e215fa0
 @patch
-def _link(self:Residual, start, shape):
-    "Give f's shape-free members from `start` on the shape flowing into them and check that all shapes meet; returns f's output shape."
-    built = self._fixed = []  # (member, its output_shape before) for the members fixed here, to undo them if a later one does not fit
-    try:
-        for i in range(start, len(self.capas)):
-            c = self.capas[i]
-            if shape is None: shape = c.output_shape if c.input_shape is not None else None; continue
-            if c.input_shape is None:
-                built.append((c, c.output_shape))
-                c._build(shape)
-            elif c.input_shape != shape:
-                came = f"member {i-1}, {self.capas[i-1]!r}, gives {shape}" if i else f"the input has shape {shape}"
-                raise ValueError(f"Residual: {came}, but member {i}, {c!r}, takes {c.input_shape}")
-            shape = c.output_shape
-    except Exception:
-        self._unfix()
-        raise
-    return shape
-
-@patch
 def _build(self:Residual, input_shape):
     "Fix f's shapes from the input shape, and refuse an f that changes it: x + f(x) needs both of one shape."
     input_shape = _as_shape(input_shape, 'Residual', 'input_shape')

@@ -41,8 +41,7 @@ class ParamView(Mapping):
         old, who = getattr(c, self._attr)[k], f"{type(self._net).__name__}.{self._attr}[{name!r}]"
         new = _as_array(value, who, 'the new value')
         if new.shape != old.shape: raise ValueError(f"{who} has shape {old.shape}; got a value of shape {new.shape}")
-        new = _own_copy(new, old.dtype, who, 'the new value') if new.dtype != old.dtype else new
-        _check_finite(new, who, 'the new value')
+        new = _own_copy(new, old.dtype, who, 'the new value')  # always a private, writeable copy: the caller's array stays theirs
         getattr(c, self._attr)[k] = new
 
 def _view(attr):
@@ -102,13 +101,17 @@ def _link(self:Sequential, start, shape):
     try:
         for i in range(start, len(self.capas)):
             c = self.capas[i]
-            if shape is None: shape = c.output_shape if c.input_shape is not None else None; continue
-            if c.input_shape is None:
+            learns = getattr(c, '_learns_shape', False)  # a Dense at its default (n_in,) takes (..., n_in) from its neighbour
+            if shape is None: shape = c.output_shape if c.input_shape is not None and not learns else None; continue
+            came = lambda: f"member {i-1}, {self.capas[i-1]!r}, gives {shape}" if i else f"the input has shape {shape}"
+            if c.input_shape is None or (learns and c.input_shape != shape):
                 built.append((c, c.output_shape))
-                c._build(shape)
+                try: c._build(shape)
+                except ValueError as e:
+                    if not learns: raise
+                    raise ValueError(f"{type(self).__name__}: {came()}, but member {i}, {c!r}, takes {c.input_shape}: {e}") from None
             elif c.input_shape != shape:
-                came = f"member {i-1}, {self.capas[i-1]!r}, gives {shape}" if i else f"the input has shape {shape}"
-                raise ValueError(f"Sequential: {came}, but member {i}, {c!r}, takes {c.input_shape}")
+                raise ValueError(f"{type(self).__name__}: {came()}, but member {i}, {c!r}, takes {c.input_shape}")
             shape = c.output_shape
     except Exception:
         self._unfix()
