@@ -5,19 +5,19 @@
 # %% auto #0
 __all__ = ['register_twin', 'torch_blocks', 'to_torch', 'from_torch']
 
-# %% ../nbs/14_interop.ipynb #cb583b66
+# %% ../nbs/14_interop.ipynb #98fc46f6
 import numpy as np
 from .capa import Capa
 from .sequential import Sequential
 from .dense import Dense
-from .activations import Sigmoid, Tanh, ReLU, LeakyReLU, Softmax
+from .activations import Sigmoid, Tanh, ReLU, LeakyReLU, Softmax, ELU, SELU, SiLU, Softplus, GELU, LogSoftmax
 from .shape import Flatten, Reshape
 from .conv import Conv2D
 from .pooling import MaxPool2D, AvgPool2D
 from .regularization import Dropout
 from .compose import Residual, Parallel
 
-# %% ../nbs/14_interop.ipynb #6b81106b
+# %% ../nbs/14_interop.ipynb #bc471f34
 _TO, _FROM = {}, {}   # capa class -> (torch class name, to-function); torch class name -> from-function
 
 def _torch():
@@ -50,7 +50,7 @@ def _np_dtype(module):
     for p in module.parameters(): return np.dtype(str(p.dtype).replace('torch.', ''))
     return np.dtype(np.float64)
 
-# %% ../nbs/14_interop.ipynb #10c8d44c
+# %% ../nbs/14_interop.ipynb #fd2c8c8e
 def _set(module, **tensors):
     "Replace the module's parameters by copies of the given arrays, without tracking them as an operation."
     torch = _torch()
@@ -89,7 +89,7 @@ def _conv_from(m, input_shape, torch):
 register_twin(Dense, 'Linear', _dense_to, _dense_from)
 register_twin(Conv2D, 'Conv2d', _conv_to, _conv_from)
 
-# %% ../nbs/14_interop.ipynb #46949798
+# %% ../nbs/14_interop.ipynb #1a1494ec
 def _pool_to(cls):
     return lambda p, torch: getattr(torch.nn, cls)(p.kernel_size, stride=p.stride)
 
@@ -122,20 +122,27 @@ register_twin(Reshape, 'Unflatten', _reshape_to, _reshape_from)
 def _plain(capa_cls, torch_name):
     "The twin of a parameter-free capa without settings."
     register_twin(capa_cls, torch_name, lambda c, torch: getattr(torch.nn, torch_name)(), lambda m, shape, torch: capa_cls(shape))
-for _c in (Sigmoid, Tanh, ReLU): _plain(_c, _c.__name__)
+for _c in (Sigmoid, Tanh, ReLU, SELU, SiLU): _plain(_c, _c.__name__)
 
 register_twin(LeakyReLU, 'LeakyReLU', lambda c, torch: torch.nn.LeakyReLU(c.alpha), lambda m, s, torch: LeakyReLU(m.negative_slope, s))
 
-def _softmax_from(m, input_shape, torch):
-    last = None if input_shape is None else len(input_shape)   # the index of a sample's last axis in a batch
-    if not (m.dim == -1 or (last is not None and m.dim == last) or (m.dim is None and last == 1)):
-        raise ValueError(f"from_torch: {m} normalises axis {m.dim} of a batch; Softmax normalises the last axis of a sample"
-                         + ('' if last is not None else ", and without input_shape that axis is not known"))
-    return Softmax(input_shape)
-register_twin(Softmax, 'Softmax', lambda c, torch: torch.nn.Softmax(dim=-1), _softmax_from)
+def _softmax_from(capa_cls):
+    def make(m, input_shape, torch):
+        last = None if input_shape is None else len(input_shape)   # the index of a sample's last axis in a batch
+        if not (m.dim == -1 or (last is not None and m.dim == last) or (m.dim is None and last == 1)):
+            raise ValueError(f"from_torch: {m} normalises axis {m.dim} of a batch; {capa_cls.__name__} normalises the last "
+                             f"axis of a sample" + ('' if last is not None else ", and without input_shape that axis is not known"))
+        return capa_cls(input_shape)
+    return make
+register_twin(Softmax, 'Softmax', lambda c, torch: torch.nn.Softmax(dim=-1), _softmax_from(Softmax))
+register_twin(LogSoftmax, 'LogSoftmax', lambda c, torch: torch.nn.LogSoftmax(dim=-1), _softmax_from(LogSoftmax))
 register_twin(Dropout, 'Dropout', lambda c, torch: torch.nn.Dropout(c.p), lambda m, s, torch: Dropout(m.p, shape=s))
+register_twin(ELU, 'ELU', lambda c, torch: torch.nn.ELU(c.alpha), lambda m, s, torch: ELU(m.alpha, s))
+register_twin(Softplus, 'Softplus', lambda c, torch: torch.nn.Softplus(c.beta, c.threshold),
+              lambda m, s, torch: Softplus(m.beta, m.threshold, s))
+register_twin(GELU, 'GELU', lambda c, torch: torch.nn.GELU(approximate=c.approximate), lambda m, s, torch: GELU(m.approximate, s))
 
-# %% ../nbs/14_interop.ipynb #f4366d6b
+# %% ../nbs/14_interop.ipynb #177631c3
 _BLOCKS = {}  # 'Residual' / 'Parallel' -> the torch.nn.Module class, made the first time torch is imported
 
 def torch_blocks():
@@ -156,7 +163,7 @@ def torch_blocks():
     _BLOCKS.update(Residual=TorchResidual, Parallel=TorchParallel)
     return _BLOCKS
 
-# %% ../nbs/14_interop.ipynb #1fb38c84
+# %% ../nbs/14_interop.ipynb #e4ce7a15
 def to_torch(model, # a capa (usually a Sequential) whose every layer has a torch twin
             ) -> 'torch.nn.Module': # the same model in torch.nn, parameters copied bit for bit, each layer in its mode
     "The torch.nn twin of `model`, with copies of its parameters; `TypeError` for a capa without a twin."
@@ -177,7 +184,7 @@ def _to(c, torch, memo):
     memo[id(c)] = m
     return m
 
-# %% ../nbs/14_interop.ipynb #9647085a
+# %% ../nbs/14_interop.ipynb #cd2f8d7f
 def from_torch(module, # a torch.nn.Module built from twins of capas (nn.Sequential, Linear, Conv2d, ...)
                input_shape=None, # the per-sample input shape; needed when the first layer is a Conv2d or a pooling layer
               ) -> Capa: # the same model as capas, parameters copied bit for bit, each layer in its mode
