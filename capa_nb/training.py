@@ -72,9 +72,12 @@ def _metric_name(name, who):
     return name
 
 def _metric_fns(metrics, # None, a name, a function, a list of those, or a dict {name: name or function}
-                who): # the caller, for error messages
+                who, # the caller, for error messages
+                loss=None): # the loss: `accuracy` reads a BinaryCrossEntropy(from_logits=True) model's outputs as logits
     "The metrics as {name: function}, every name checked to be a History key of its own."
     if metrics is None: return {}
+    if getattr(loss, 'from_logits', False) and type(loss).__name__ == 'BinaryCrossEntropy':
+        return {k: (_accuracy_of_logits if f is accuracy else f) for k, f in _metric_fns(metrics, who).items()}
     if isinstance(metrics, dict): pairs = [(k, _metric_fn(m, who)) for k, m in metrics.items()]
     else:
         if isinstance(metrics, str) or callable(metrics): metrics = [metrics]
@@ -89,6 +92,10 @@ def _metric_fns(metrics, # None, a name, a function, a list of those, or a dict 
                              f"e.g. metrics={{'first': f, 'second': g}}")
         fns[k] = f
     return fns
+
+def _accuracy_of_logits(y_pred, y_true):
+    "`accuracy` for one logit per sample: class 1 where the logit is > 0, which is where σ(z) > 0.5."
+    return accuracy(np.asarray(y_pred) > 0, y_true)
 
 def _metric_value(v, name, who):
     "A metric's value as a Python float; `ValueError` naming the metric unless it is one finite real number."
@@ -244,7 +251,7 @@ def evaluate(model, # the trained capa or Sequential
             ) -> dict: # {'loss': ..., metric: ...}
     "The loss and metrics of the model on (X, Y), in eval mode."
     with _session(model, 'evaluate'):
-        fns, batch_size = _metric_fns(metrics, 'evaluate'), _check_count(batch_size, 'evaluate', 'batch_size', 1)
+        fns, batch_size = _metric_fns(metrics, 'evaluate', loss), _check_count(batch_size, 'evaluate', 'batch_size', 1)
         X, T = _check_data(model, X, Y, loss, 'evaluate')
         y, Y = _predict(model, X, batch_size), np.asarray(Y)
         return {'loss': float(loss._value(y, T)), **{k: _metric_value(f(y, Y), k, 'evaluate') for k, f in fns.items()}}
@@ -352,7 +359,7 @@ def _fit_run(model, a):
     r = SimpleNamespace(epochs=_check_count(a.epochs, who, 'epochs', 0), batch_size=_check_count(a.batch_size, who, 'batch_size', 1),
                         schedule=dt if callable(dt) else None, dt=None if callable(dt) else dt,
                         shuffle=_check_flag(a.shuffle, who, 'shuffle'), seeds=_check_seed(a.seed, who),
-                        progress=_check_flag(a.progress, who, 'progress'), fns=_metric_fns(a.metrics, who), loss=a.loss)
+                        progress=_check_flag(a.progress, who, 'progress'), fns=_metric_fns(a.metrics, who, a.loss), loss=a.loss)
     _check_optimizer(a.optimizer, who)
     r.clip = _check_clip(a.clip_grad_norm, model, who)
     r.X, r.T = _check_data(model, a.X, a.Y, a.loss, who)
