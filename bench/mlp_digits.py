@@ -10,7 +10,7 @@ numpy's BLAS is limited to one thread while this runs (threadpoolctl; `--blas-th
 spin after every product and slow torch's threads down, which would flatter both numpy implementations against torch.
 """
 import platform
-from timing import command_line, interleaved_medians, torch_epoch
+from timing import command_line, interleaved_medians, torch_epoch, fit_order
 import numpy as np
 from sklearn.datasets import load_digits
 from capa_nb.all import Sequential, Dense, ReLU, CrossEntropy, fit, accuracy
@@ -35,7 +35,7 @@ class HandWritten:
 
     def epoch(self, X, Y, dt, bs, seed):
         W1, b1, W2, b2 = self.W1, self.b1, self.W2, self.b2
-        order = np.random.default_rng(seed).permutation(len(X))
+        order = fit_order(seed, len(X))
         Xs, Ts = X[order], np.eye(10, dtype=X.dtype)[Y[order]]
         for i in range(0, len(X), bs):
             x, t = Xs[i:i + bs], Ts[i:i + bs]

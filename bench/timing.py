@@ -15,9 +15,13 @@ def interleaved_medians(runs, # {name: run(epoch)}: each trains one epoch
             if e >= warmup: times[k].append(s)
     return {k: float(np.median(v)) for k, v in times.items()}
 
+def fit_order(seed, n):
+    "The order in which a one-epoch `fit(..., seed=seed)` visits n samples: epoch 1's child of the seed's SeedSequence."
+    return np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(1,))).permutation(n)
+
 def torch_epoch(torch, net, opt, X, Y, bs, seed):
     "One epoch of `net` in torch with cross-entropy, on the batches of the seeded order capa_nb's fit uses."
-    order = torch.from_numpy(np.random.default_rng(seed).permutation(len(X)))
+    order = torch.from_numpy(fit_order(seed, len(X)))
     Xs, Ys = X[order], Y[order]
     for i in range(0, len(X), bs):
         opt.zero_grad(set_to_none=True)
