@@ -273,6 +273,7 @@ def _get_optimizer(self):
 def _set_optimizer(self, opt):
     if opt is not None and not callable(getattr(opt, 'step', None)):
         raise TypeError(f"{self!r}: an optimizer needs a step(param, grad, dt, state) method; got {opt!r}")
+    if opt is not None: _refuse_self_stepping(self, f"{opt!r} cannot step them")
     self._optimizer, self.optimizer_state = opt, {}  # a new integrator starts from fresh state
 
 Capa.optimizer = property(_get_optimizer, _set_optimizer, doc=_get_optimizer.__doc__)
@@ -346,7 +347,7 @@ def param_jacobian(self:Capa,
 # %% ../nbs/00_capa.ipynb #67acb0b0
 def _own_copy(x, dtype, who, what):
     "A private copy of the batch `x` in `dtype`, checked to be finite there (1e39 does not fit in float32)."
-    own = np.array(x, dtype=dtype, copy=True)
+    with np.errstate(over='ignore'): own = np.array(x, dtype=dtype, copy=True)  # an overflow is refused just below, by name
     _check_finite(own, who, what, before=x if own.dtype != x.dtype else None)
     return own
 
@@ -739,12 +740,17 @@ def clip(self:_Backprop, max_norm, who):
             for k, gk in grads.items(): grads[k] = gk * coef
     return total
 
+def _refuse_self_stepping(capa, why):
+    "`ValueError` if a layer of `capa` writes its own backward (the wiki's style) and has parameters: it steps them itself."
+    wiki = [repr(m) for _, m in _leaves(capa) if m._wiki and m.params]
+    if wiki: raise ValueError(f"{capa!r}: {', '.join(wiki)} write their own backward, which steps their parameters by the wiki's "
+                              f"rule inside it, so {why}; write their math as hooks (f, vjp, param_vjp) instead")
+
 def _check_clippable(capa, max_norm):
     "`max_norm` as a float > 0; `ValueError` if a layer of `capa` steps inside its own backward, before the norm of all gradients is known."
     max_norm = _check_real(max_norm, capa, 'max_norm (clip_grad_norm)', 0)
     if max_norm == 0: raise ValueError(f"{capa!r}: max_norm (clip_grad_norm) must be > 0, got 0")
-    wiki = [repr(m) for _, m in _leaves(capa) if m._wiki and m.params]
-    if wiki: raise ValueError(f"{capa!r}: clipping needs every gradient before any step, but {', '.join(wiki)} step inside their own backward")
+    _refuse_self_stepping(capa, "clipping needs every gradient before any step")
     return max_norm
 
 # %% ../nbs/00_capa.ipynb #1262db80

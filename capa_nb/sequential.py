@@ -9,7 +9,7 @@ __all__ = ['ParamView', 'Summary', 'Sequential']
 from collections.abc import Mapping
 import numpy as np
 from fastcore.basics import patch
-from .capa import Capa, _Use, _leaves, _as_shape, _as_array, _check_finite, _own_copy, _PROBING
+from .capa import Capa, _Use, _leaves, _as_shape, _as_array, _check_finite, _own_copy, _PROBING, _refuse_self_stepping
 
 # %% ../nbs/05_sequential.ipynb #45ddd753
 def _first_uses(capa):
@@ -150,6 +150,7 @@ def train(self:Sequential, mode=True):
 
 def _get_opt(self): return self._optimizer
 def _set_opt(self, opt):
+    if opt is not None: _refuse_self_stepping(self, f"{opt!r} cannot step them")   # before any member changes
     for c in self.capas: c.optimizer = opt
     self._optimizer = opt
 Sequential.optimizer = property(_get_opt, _set_opt, doc="The optimizer of every member; setting it sets theirs and resets their state.")
