@@ -84,7 +84,8 @@ class Dense(Capa):
         if self.input_shape is None or self.input_shape == (n_in,): return f"Dense({n_in} → {n_out}{dt})"
         return f"Dense({self.input_shape} → {self.output_shape}{dt})"
 
-    def output_shape_for(self, input_shape):
+    def output_shape_for(self,
+                         input_shape): # a per-sample shape, a tuple
         "`(..., n_out)` for a sample of shape `(..., n_in)`; any other last axis is refused (`ValueError`)."
         n_in, n_out = self._sizes
         if len(input_shape) == 0 or input_shape[-1] != n_in:
@@ -92,13 +93,15 @@ class Dense(Capa):
                              f"got input shape {input_shape}")
         return (*input_shape[:-1], n_out)
 
-    def _build(self, input_shape):
+    def _build(self,
+               input_shape): # the per-sample shape `(..., n_in)` a neighbour gives
         "Fix the input shape `(..., n_in)` and the output shape `(..., n_out)`; a refused shape changes nothing."
         input_shape = _as_shape(input_shape, repr(self), 'input_shape')
         self.output_shape = self.output_shape_for(input_shape)
         self.input_shape = input_shape
 
-    def _unbuild(self, output_shape=None):
+    def _unbuild(self,
+                 output_shape=None): # unused: a Dense's default shapes follow from n_in and n_out
         "Back to the default shapes, `(n_in,)` → `(n_out,)` (a network that gave this Dense its shape takes it back)."
         self.input_shape, self.output_shape = (self._sizes[0],), (self._sizes[1],)
 
@@ -109,7 +112,8 @@ class Dense(Capa):
 
 # %% ../nbs/01_dense.ipynb #090ca608
 @patch
-def f(self:Dense, x):
+def f(self:Dense,
+      x): # the batch, (N, ..., n_in), in the parameters' dtype
     "Y = X Wᵀ + b on the last axis of a batch x of shape (N, ..., n_in): every row of every sample."
     W = self.params['W']
     if x.ndim == 2: y = x @ W.T                                  # samples (n_in,): one product, as it always was
@@ -118,21 +122,28 @@ def f(self:Dense, x):
     return y
 
 @patch
-def vjp(self:Dense, x, y, g):
+def vjp(self:Dense,
+        x, # the recorded batch, (N, ..., n_in)
+        y, # what f returned for it (unused)
+        g): # dE/dy for the batch, (N, ..., n_out)
     "dE/dX = G W, row by row, with G = dE/dY of shape (N, ..., n_out)."
     W = self.params['W']
     if g.ndim == 2: return g @ W
     return (g.reshape(-1, g.shape[-1]) @ W).reshape(*g.shape[:-1], W.shape[1])
 
 @patch
-def param_vjp(self:Dense, x, y, g):
+def param_vjp(self:Dense,
+              x, # the recorded batch, (N, ..., n_in)
+              y, # what f returned for it (unused)
+              g): # dE/dy for the batch, (N, ..., n_out)
     "dE/dW = Gᵀ X and dE/db = Σ G, summed over samples and rows, as new arrays: the base class stores them in `grads` and steps."
     if x.ndim > 2: x, g = x.reshape(-1, x.shape[-1]), g.reshape(-1, g.shape[-1])   # rows of all samples: one batch
     return {'W': g.T @ x, 'b': np.add.reduce(g, axis=0)}  # the ufunc's own reduce: no Python wrapper
 
 # %% ../nbs/01_dense.ipynb #4a6cd37c
 @patch
-def dy_dx(self:Dense, x):
+def dy_dx(self:Dense,
+          x): # ONE sample, (..., n_in)
     "dy/dx at one sample x of shape (..., n_in): W for a vector; for rows, W on the diagonal blocks (I ⊗ W)."
     W = self.params['W']
     if x.ndim == 1: return W.copy()
@@ -142,7 +153,9 @@ def dy_dx(self:Dense, x):
     return J.reshape(*rows, n_out, *rows, n_in)
 
 @patch
-def dy_dparam(self:Dense, x, name):
+def dy_dparam(self:Dense,
+              x, # ONE sample, (..., n_in)
+              name): # 'W' or 'b'
     "dy_si/dW_jk = δ_ij x_sk, shape (..., n_out, n_out, n_in); dy_si/db_j = δ_ij, shape (..., n_out, n_out)."
     n_out, rows = self._sizes[1], x.shape[:-1]
     I = np.eye(n_out, dtype=x.dtype)

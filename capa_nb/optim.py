@@ -36,7 +36,11 @@ class SGD:
 
     def __repr__(self): return f"SGD(momentum={self.momentum}, nesterov={self.nesterov}, weight_decay={self.weight_decay})"
 
-    def step(self, param, grad, dt, state):
+    def step(self,
+             param, # the parameter array, updated in place
+             grad, # dE/dθ for it, the same shape; never written
+             dt, # the step, a float ≥ 0
+             state): # this parameter's dict, kept between steps (empty at first): the optimizer's buffers and counters
         "θ ← θ − dt·d in place, g = dE/dθ + λθ: d = g; or v ← μv + g (v = g at first) and d = v, or d = g + μv (Nesterov)."
         dt, mu, wd = float(dt), self.momentum, self.weight_decay
         own = None                                     # a parameter-sized array made in this step: ours to overwrite
@@ -71,18 +75,22 @@ class Adam:
     def __repr__(self):
         return f"{type(self).__name__}(beta1={self.beta1}, beta2={self.beta2}, eps={self.eps}, weight_decay={self.weight_decay})"
 
-    def step(self, param, grad, dt, state):
-        "One step in place: m ← β₁m + (1−β₁)g, u ← β₂u + (1−β₂)g², θ ← θ − dt/(1−β₁ᵗ) · m/(√u/√(1−β₂ᵗ) + ε)."
+    def step(self,
+             param, # the parameter array, updated in place
+             grad, # dE/dθ for it, the same shape; never written
+             dt, # the step, a float ≥ 0
+             state): # this parameter's dict, kept between steps (empty at first): the optimizer's buffers and counters
+        "One step in place: m ← β₁m + (1−β₁)g, s ← β₂s + (1−β₂)g², θ ← θ − dt/(1−β₁ᵗ) · m/(√s/√(1−β₂ᵗ) + ε)."
         dt, b1, b2, wd = float(dt), self.beta1, self.beta2, self.weight_decay
         t = state['step'] = state.get('step', 0) + 1
         if t == 1: state['exp_avg'], state['exp_avg_sq'] = np.zeros_like(param), np.zeros_like(param)
-        m, u, g = state['exp_avg'], state['exp_avg_sq'], grad
+        m, s, g = state['exp_avg'], state['exp_avg_sq'], grad
         if wd and self._decoupled: param *= 1 - dt * wd
         elif wd: g = param * wd; g += grad             # a new array: grad belongs to the capa
         m -= g; m *= b1; m += g                        # m + (1 − β₁)(g − m), without a temporary
         tmp = np.multiply(g, g, out=None if g is grad else g)
-        tmp *= 1 - b2; u *= b2; u += tmp
-        np.sqrt(u, out=tmp); tmp /= (1 - b2 ** t) ** 0.5; tmp += self.eps
+        tmp *= 1 - b2; s *= b2; s += tmp
+        np.sqrt(s, out=tmp); tmp /= (1 - b2 ** t) ** 0.5; tmp += self.eps
         np.divide(m, tmp, out=tmp); tmp *= dt / (1 - b1 ** t)
         param -= tmp
 
@@ -110,7 +118,11 @@ class RMSProp:
 
     def __repr__(self): return f"RMSProp(alpha={self.alpha}, eps={self.eps}, momentum={self.momentum})"
 
-    def step(self, param, grad, dt, state):
+    def step(self,
+             param, # the parameter array, updated in place
+             grad, # dE/dθ for it, the same shape; never written
+             dt, # the step, a float ≥ 0
+             state): # this parameter's dict, kept between steps (empty at first): the optimizer's buffers and counters
         "s ← αs + (1−α)g², then θ ← θ − dt·g/(√s + ε), or through b ← μb + g/(√s + ε), θ ← θ − dt·b."
         dt, al, mu = float(dt), self.alpha, self.momentum
         state['step'] = state.get('step', 0) + 1
@@ -137,7 +149,11 @@ class AdaGrad:
 
     def __repr__(self): return f"AdaGrad(eps={self.eps})"
 
-    def step(self, param, grad, dt, state):
+    def step(self,
+             param, # the parameter array, updated in place
+             grad, # dE/dθ for it, the same shape; never written
+             dt, # the step, a float ≥ 0
+             state): # this parameter's dict, kept between steps (empty at first): the optimizer's buffers and counters
         "S ← S + g², θ ← θ − dt·g/(√S + ε), in place."
         dt = float(dt)
         state['step'] = state.get('step', 0) + 1

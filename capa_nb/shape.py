@@ -13,16 +13,21 @@ from .capa import Capa, _as_shape
 # %% ../nbs/04_shape.ipynb #35279f9e
 class _Reindex(Capa):
     "A capa that gives x's elements, in the same C order, another shape: y = x reshaped."
-    def f(self, x):
+    def f(self,
+          x): # the batch, (N, *input_shape)
         "y = x with each sample reshaped to `output_shape`; a view of x, no copy."
         return x.reshape(len(x), *self.output_shape)
 
-    def dy_dx(self, x):
+    def dy_dx(self,
+              x): # ONE sample, of shape input_shape (or any shape, before the shape is fixed)
         "The identity matrix, with shape (*output_shape, *input_shape)."
         out = self.output_shape if self.input_shape is not None else self.output_shape_for(x.shape)
         return np.eye(x.size, dtype=x.dtype).reshape(*out, *x.shape)
 
-    def vjp(self, x, y, g):
+    def vjp(self,
+            x, # the recorded batch, (N, *input_shape)
+            y, # what f returned for it (unused)
+            g): # dE/dy for the batch, (N, *output_shape)
         "dE/dx = dE/dy reshaped to the input's shape; a view of g (the caller's), no copy."
         return g.reshape(x.shape)
 
@@ -43,6 +48,7 @@ class Flatten(_Reindex):
     def __init__(self, input_shape=None): # per-sample shape of x; `None`: learnt from the first batch or from the neighbour
         super().__init__(input_shape)
 
-    def output_shape_for(self, input_shape):
+    def output_shape_for(self,
+                         input_shape): # a per-sample shape, a tuple
         "`(prod(input_shape),)`: one vector with all the elements of a sample."
         return (math.prod(input_shape),)
