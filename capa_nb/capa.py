@@ -28,7 +28,7 @@ def numerical_jacobian(f, # a function of one array that returns an array
     "dy/dx of `f` at `x` by central differences, one input element at a time."
     if isinstance(eps, (bool, np.bool_)) or not isinstance(eps, numbers.Real) or not 0 < float(eps) < math.inf:
         raise ValueError(f"numerical_jacobian: eps must be a finite real number > 0, got {eps!r}")
-    x = np.array(x, dtype=np.float64)  # a private copy, perturbed in place
+    x = np.array(x, dtype=np.float64, order='C')  # a private copy, perturbed in place through its flat view (C order: a view)
     y0 = np.asarray(f(x.copy()))
     J = np.empty(y0.shape + x.shape)
     Jflat, xflat = J.reshape(y0.size, x.size), x.reshape(-1)

@@ -1,0 +1,105 @@
+"""Per-epoch training time of the residual BatchNorm CNN of tutorials/06_digits_resnet: capa_nb's `fit` against PyTorch on
+the CPU, same architecture, same initial weights, same batches, interleaved epoch by epoch in one run; medians. Also the peak
+memory of a capa_nb training epoch (tracemalloc) beside its time.
+
+One thread each: numpy's BLAS is limited to `--blas-threads` (threadpoolctl, default 1) and torch to `--threads` (default 1).
+
+conv(1→32) – BN – ReLU – Residual[conv(32→32) – BN – ReLU – conv(32→32) – BN] – ReLU – maxpool 2 –
+conv(32→64) – BN – ReLU – Residual[conv(64→64) – BN – ReLU – conv(64→64) – BN] – ReLU – maxpool 2 – Flatten – Dense(256→10),
+all convolutions 3×3 with padding 1; CrossEntropy from logits, batch 32, float32, plain SGD, on scikit-learn's digits as 1×8×8 images.
+
+    python bench/resnet_digits.py [--epochs 15] [--threads 1]
+"""
+import argparse, platform, resource, tracemalloc
+from timing import interleaved_medians
+import numpy as np
+from threadpoolctl import threadpool_limits
+from sklearn.datasets import load_digits
+from capa_nb.all import Sequential, Conv2D, ReLU, MaxPool2D, Flatten, Dense, CrossEntropy, fit, accuracy
+from capa_nb.norm import BatchNorm2D
+from capa_nb.compose import Residual
+
+def data():
+    "Digits as float32 images (N, 1, 8, 8) in [0, 1], and integer labels."
+    d = load_digits()
+    return (d.images[:, None] / 16).astype(np.float32), d.target.astype(np.int64)
+
+def capa_model(seed=0, a=32):
+    "The residual CNN of the tutorial, float32, with `a` channels in its first stage and 2a in its second."
+    r, f32, b = np.random.default_rng(seed), np.float32, 2 * a
+    conv = lambda c_in, c_out, s: Conv2D((c_in, s, s), c_out, 3, padding=1, rng=r, dtype=f32)
+    block = lambda c, s: Residual(conv(c, c, s), BatchNorm2D(c, dtype=f32), ReLU(), conv(c, c, s), BatchNorm2D(c, dtype=f32))
+    return Sequential(conv(1, a, 8), BatchNorm2D(a, dtype=f32), ReLU(), block(a, 8), ReLU(), MaxPool2D(2),
+                      conv(a, b, 4), BatchNorm2D(b, dtype=f32), ReLU(), block(b, 4), ReLU(), MaxPool2D(2),
+                      Flatten(), Dense(4 * b, 10, rng=r, dtype=f32))
+
+def torch_model(torch, model, a=32):
+    "The same network in torch, with the same initial weights (parameters in the same order as capa_nb's)."
+    nn = torch.nn
+    class Res(nn.Module):
+        def __init__(self, *m): super().__init__(); self.f = nn.Sequential(*m)
+        def forward(self, x): return x + self.f(x)
+    conv = lambda c_in, c_out: nn.Conv2d(c_in, c_out, 3, padding=1)
+    block = lambda c: Res(conv(c, c), nn.BatchNorm2d(c), nn.ReLU(), conv(c, c), nn.BatchNorm2d(c))
+    b = 2 * a
+    net = nn.Sequential(conv(1, a), nn.BatchNorm2d(a), nn.ReLU(), block(a), nn.ReLU(), nn.MaxPool2d(2),
+                        conv(a, b), nn.BatchNorm2d(b), nn.ReLU(), block(b), nn.ReLU(), nn.MaxPool2d(2),
+                        nn.Flatten(), nn.Linear(4 * b, 10))
+    params = list(net.parameters())
+    assert [tuple(p.shape) for p in params] == [v.shape for v in model.params.values()]
+    with torch.no_grad():
+        for p, v in zip(params, model.params.values()): p.copy_(torch.from_numpy(v))
+    return net
+
+def orders(n, seed):
+    "Epoch e's order of the n samples: the same batches for both implementations."
+    return np.random.default_rng([seed, 12345]).permutation(n)
+
+def torch_epoch(torch, net, opt, X, Y, bs, order):
+    "One epoch of `net` in torch with cross-entropy, on the batches of X[order] in turn."
+    Xs, Ys = X[order], Y[order]
+    for i in range(0, len(X), bs):
+        opt.zero_grad(set_to_none=True)
+        torch.nn.functional.cross_entropy(net(Xs[i:i + bs]), Ys[i:i + bs]).backward()
+        opt.step()
+
+def main(epochs=15, warmup=2, threads=1, blas_threads=1, dt=0.05, bs=32, width=32):
+    "Time both implementations and print the table."
+    X, Y = data()
+    model = capa_model(a=width)
+    runs = {'capa_nb fit': lambda e: fit(model, X[orders(len(X), e)], Y[orders(len(X), e)], CrossEntropy(), 1, dt,
+                                         batch_size=bs, shuffle=False, progress=False)}
+    try:
+        import torch
+        torch.set_num_threads(threads)
+        net = torch_model(torch, model, a=width)
+        opt = torch.optim.SGD(net.parameters(), lr=dt)
+        Xt, Yt = torch.from_numpy(X), torch.from_numpy(Y)
+        runs[f'PyTorch CPU ({threads} thread{"s" * (threads > 1)})'] = lambda e: torch_epoch(
+            torch, net.train(), opt, Xt, Yt, bs, torch.from_numpy(orders(len(X), e)))
+    except ImportError: torch = None
+    med = interleaved_medians(runs, epochs, warmup)
+    tracemalloc.start()
+    fit(model, X, Y, CrossEntropy(), 1, dt, batch_size=bs, seed=999, progress=False)
+    _, peak = tracemalloc.get_traced_memory(); tracemalloc.stop()
+    print(f"digits residual BatchNorm CNN, widths {width}/{2 * width} ({len(X)} images 1×8×8, batch {bs}, float32, SGD), median of {epochs} epochs after {warmup} warm-up")
+    print(f"numpy {np.__version__} (BLAS threads: {blas_threads}), python {platform.python_version()}"
+          + (f", torch {torch.__version__} (threads: {threads})" if torch else ""))
+    ref = next((v for k, v in med.items() if k.startswith('PyTorch')), None)
+    print(f"{'implementation':<28}{'ms / epoch':>12}{'vs PyTorch':>14}")
+    for k, v in med.items(): print(f"{k:<28}{1e3 * v:>12.2f}" + (f"{v / ref:>13.2f}x" if ref else ''))
+    print(f"peak memory allocated by one capa_nb epoch (tracemalloc): {peak / 2**20:.2f} MiB; "
+          f"process peak RSS (numpy, torch and all): {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**10:.0f} MiB")
+    print(f"training accuracy after the run: capa_nb {accuracy(model.eval().forward(X), Y):.3f}"
+          + (f", PyTorch {(net.eval()(Xt).argmax(1) == Yt).float().mean().item():.3f}" if torch else ''))
+    return med
+
+if __name__ == '__main__':
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument('--epochs', type=int, default=15, help='measured epochs')
+    ap.add_argument('--threads', type=int, default=1, help="PyTorch's threads")
+    ap.add_argument('--blas-threads', type=int, default=1, help="numpy's BLAS threads")
+    ap.add_argument('--width', type=int, default=32, help="channels of the first stage (the tutorial's: 32)")
+    a = ap.parse_args()
+    with threadpool_limits(a.blas_threads, user_api='blas'):
+        main(epochs=a.epochs, threads=a.threads, blas_threads=a.blas_threads, width=a.width)
