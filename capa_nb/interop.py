@@ -5,7 +5,7 @@
 # %% auto #0
 __all__ = ['register_twin', 'torch_blocks', 'to_torch', 'from_torch']
 
-# %% ../nbs/14_interop.ipynb #98fc46f6
+# %% ../nbs/14_interop.ipynb #83705c00
 import numpy as np
 from .capa import Capa
 from .sequential import Sequential
@@ -16,8 +16,9 @@ from .conv import Conv2D
 from .pooling import MaxPool2D, AvgPool2D
 from .regularization import Dropout
 from .compose import Residual, Parallel
+from .norm import LayerNorm, BatchNorm1D, BatchNorm2D
 
-# %% ../nbs/14_interop.ipynb #bc471f34
+# %% ../nbs/14_interop.ipynb #4d40c0f9
 _TO, _FROM = {}, {}   # capa class -> (torch class name, to-function); torch class name -> from-function
 
 def _torch():
@@ -50,7 +51,7 @@ def _np_dtype(module):
     for p in module.parameters(): return np.dtype(str(p.dtype).replace('torch.', ''))
     return np.dtype(np.float64)
 
-# %% ../nbs/14_interop.ipynb #fd2c8c8e
+# %% ../nbs/14_interop.ipynb #5032a207
 def _set(module, **tensors):
     "Replace the module's parameters by copies of the given arrays, without tracking them as an operation."
     torch = _torch()
@@ -89,7 +90,7 @@ def _conv_from(m, input_shape, torch):
 register_twin(Dense, 'Linear', _dense_to, _dense_from)
 register_twin(Conv2D, 'Conv2d', _conv_to, _conv_from)
 
-# %% ../nbs/14_interop.ipynb #1a1494ec
+# %% ../nbs/14_interop.ipynb #bfa46a89
 def _pool_to(cls):
     return lambda p, torch: getattr(torch.nn, cls)(p.kernel_size, stride=p.stride)
 
@@ -142,7 +143,7 @@ register_twin(Softplus, 'Softplus', lambda c, torch: torch.nn.Softplus(c.beta, c
               lambda m, s, torch: Softplus(m.beta, m.threshold, s))
 register_twin(GELU, 'GELU', lambda c, torch: torch.nn.GELU(approximate=c.approximate), lambda m, s, torch: GELU(m.approximate, s))
 
-# %% ../nbs/14_interop.ipynb #177631c3
+# %% ../nbs/14_interop.ipynb #5ec315db
 _BLOCKS = {}  # 'Residual' / 'Parallel' -> the torch.nn.Module class, made the first time torch is imported
 
 def torch_blocks():
@@ -163,7 +164,7 @@ def torch_blocks():
     _BLOCKS.update(Residual=TorchResidual, Parallel=TorchParallel)
     return _BLOCKS
 
-# %% ../nbs/14_interop.ipynb #e4ce7a15
+# %% ../nbs/14_interop.ipynb #535e1269
 def to_torch(model, # a capa (usually a Sequential) whose every layer has a torch twin
             ) -> 'torch.nn.Module': # the same model in torch.nn, parameters copied bit for bit, each layer in its mode
     "The torch.nn twin of `model`, with copies of its parameters; `TypeError` for a capa without a twin."
@@ -184,7 +185,7 @@ def _to(c, torch, memo):
     memo[id(c)] = m
     return m
 
-# %% ../nbs/14_interop.ipynb #cd2f8d7f
+# %% ../nbs/14_interop.ipynb #b8639242
 def from_torch(module, # a torch.nn.Module built from twins of capas (nn.Sequential, Linear, Conv2d, ...)
                input_shape=None, # the per-sample input shape; needed when the first layer is a Conv2d or a pooling layer
               ) -> Capa: # the same model as capas, parameters copied bit for bit, each layer in its mode
@@ -213,3 +214,43 @@ def _from(module, shape, torch, memo):
     capa.training = bool(module.training)  # this layer's own mode, not every member's
     memo[id(module)] = capa
     return capa
+
+# %% ../nbs/14_interop.ipynb #f37efb1c
+def _set_buffers(module, capa):
+    "Copy the capa's buffers into the module's buffers of the same names."
+    torch = _torch()
+    with torch.no_grad():
+        for name, a in capa.buffers.items(): getattr(module, name).copy_(_tensor(a, torch))
+    return module
+
+def _layernorm_to(c, torch):
+    m = torch.nn.LayerNorm(c.normalized_shape, eps=c.eps, elementwise_affine=c.elementwise_affine, dtype=_dtype(c, torch))
+    return _set(m, weight=c.params['gamma'], bias=c.params['beta']) if c.elementwise_affine else m
+
+def _layernorm_from(m, input_shape, torch):
+    if m.elementwise_affine and m.bias is None: raise ValueError(f"from_torch: {m} has no bias; LayerNorm always has one")
+    c = LayerNorm(tuple(m.normalized_shape), eps=m.eps, elementwise_affine=m.elementwise_affine, input_shape=input_shape,
+                  dtype=_np_dtype(m))
+    if m.elementwise_affine: c.params['gamma'][...], c.params['beta'][...] = _array(m.weight), _array(m.bias)
+    return c
+
+def _batchnorm_to(cls):
+    def make(c, torch):
+        m = getattr(torch.nn, cls)(c.num_features, eps=c.eps, momentum=c.momentum, affine=c.affine, dtype=_dtype(c, torch))
+        if c.affine: _set(m, weight=c.params['gamma'], bias=c.params['beta'])
+        return _set_buffers(m, c)
+    return make
+
+def _batchnorm_from(capa_cls):
+    def make(m, input_shape, torch):
+        if m.momentum is None or not m.track_running_stats:
+            raise ValueError(f"from_torch: {m} uses momentum=None or no running statistics, which {capa_cls.__name__} does not have")
+        c = capa_cls(m.num_features, eps=m.eps, momentum=m.momentum, affine=m.affine, dtype=_np_dtype(m), input_shape=input_shape)
+        if m.affine: c.params['gamma'][...], c.params['beta'][...] = _array(m.weight), _array(m.bias)
+        for name in c.buffers: c.buffers[name] = _array(getattr(m, name)).astype(c.buffers[name].dtype, copy=False)
+        return c
+    return make
+
+register_twin(LayerNorm, 'LayerNorm', _layernorm_to, _layernorm_from)
+register_twin(BatchNorm1D, 'BatchNorm1d', _batchnorm_to('BatchNorm1d'), _batchnorm_from(BatchNorm1D))
+register_twin(BatchNorm2D, 'BatchNorm2d', _batchnorm_to('BatchNorm2d'), _batchnorm_from(BatchNorm2D))
