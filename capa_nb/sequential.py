@@ -137,6 +137,7 @@ def _build(self:Sequential, input_shape):
     self.output_shape = self._link(0, input_shape)
     self.input_shape = input_shape
 
+# %% ../nbs/05_sequential.ipynb #6056b64c
 @patch(as_prop=True)
 def dtype(self:Sequential):
     "The dtype of the first member that has parameters; `None` if none has."
