@@ -599,13 +599,13 @@ def _step(self:Capa, dt):
 @patch
 def _one_sample(self:Capa, x):
     "`x` checked to be one finite sample, in the parameters' dtype."
-    if self.batch_coupled and self.training:
-        raise ValueError(f"{self!r} in training mode: a sample's output depends on the whole batch, so there is no "
-                         f"per-sample Jacobian; use batch_jacobian(X), or eval()")
     x = _as_array(x, self, 'x')
     if self.input_shape is not None and x.shape != self.input_shape:
         raise ValueError(f"{self!r}: a Jacobian is taken at one sample of shape {self.input_shape}; got shape {x.shape}")
     _check_finite(x, self, 'x')
+    if self.batch_coupled and self.training:
+        raise ValueError(f"{self!r} in training mode: a sample's output depends on the whole batch, so there is no "
+                         f"per-sample Jacobian; use batch_jacobian(X), or eval()")
     dtype = self.dtype
     return x if dtype is None or x.dtype == dtype else _own_copy(x, dtype, self, 'x')
 
