@@ -16,7 +16,8 @@ class _Activation(Capa):
                  shape=None): # per-sample shape of x and y; `None`: learnt from the first batch or from the neighbour in a `Sequential`
         super().__init__(shape)
 
-    def f(self, x):
+    def f(self,
+          x): # the input: a batch (N, *input_shape), or one sample
         "The activation itself, y = f(x), on an array of any shape: one sample or a batch."
         raise NotImplementedError(f"{type(self).__name__} must define f(self, x)")
 
@@ -31,15 +32,21 @@ class _Activation(Capa):
 # %% ../nbs/02_activations.ipynb #bb0f4276
 class _Elementwise(_Activation):
     "An elementwise activation y_I = f(x_I): the subclass gives `f` and `df`; backward is g ⊙ f'(x)."
-    def df(self, x, y):
+    def df(self,
+           x, # the input
+           y): # the output f(x) of the same forward
         "f'(x) elementwise, from the input x and the output y = f(x): in x's dtype, or a boolean mask."
         raise NotImplementedError(f"{type(self).__name__} must define df(self, x, y)")
 
-    def vjp(self, x, y, g):
+    def vjp(self,
+            x, # the input of the recorded forward
+            y, # its output
+            g): # dE/dy, shaped like y
         "dE/dx = dE/dy ⊙ f'(x): the contraction with the diagonal Jacobian, without the Jacobian."
         return g * self.df(x, y)
 
-    def dy_dx(self, x):
+    def dy_dx(self,
+              x): # one sample
         "dy/dx at one sample: f'(x) on the diagonal of a `(*x.shape, *x.shape)` array, zero elsewhere."
         d = np.asarray(self.df(x, self.f(x)), dtype=x.dtype)
         return np.diag(d.reshape(-1)).reshape(x.shape * 2)
@@ -47,35 +54,44 @@ class _Elementwise(_Activation):
 # %% ../nbs/02_activations.ipynb #53bf07c2
 class Sigmoid(_Elementwise):
     "σ(x) = 1/(1 + e^(−x)) elementwise, computed without overflow; σ' = σ(1 − σ)."
-    def f(self, x):
+    def f(self,
+          x): # the input: a batch (N, *input_shape), or one sample
         "σ(x) from z = e^(−|x|) ≤ 1: 1/(1 + z) for x ≥ 0, z/(1 + z) for x < 0."
         z = np.exp(-np.abs(x))
         r = 1 / (1 + z)
         return np.where(x >= 0, r, z * r)
 
-    def df(self, x, y):
+    def df(self,
+           x, # the input
+           y): # the output f(x) of the same forward
         "σ'(x) = y (1 − y), from the output."
         return y * (1 - y)
 
 # %% ../nbs/02_activations.ipynb #574d0e40
 class Tanh(_Elementwise):
     "tanh(x) elementwise; tanh' = 1 − tanh²."
-    def f(self, x):
+    def f(self,
+          x): # the input: a batch (N, *input_shape), or one sample
         "tanh(x), numpy's (stable for large |x|)."
         return np.tanh(x)
 
-    def df(self, x, y):
+    def df(self,
+           x, # the input
+           y): # the output f(x) of the same forward
         "tanh'(x) = 1 − y², from the output."
         return 1 - y * y
 
 # %% ../nbs/02_activations.ipynb #d80b77d9
 class ReLU(_Elementwise):
     "max(x, 0) elementwise; ReLU' = [x > 0], taken as 0 at x = 0 (as torch)."
-    def f(self, x):
+    def f(self,
+          x): # the input: a batch (N, *input_shape), or one sample
         "max(x, 0): x where x > 0, else 0 (nan stays nan, as in torch)."
         return np.maximum(x, 0)
 
-    def df(self, x, y):
+    def df(self,
+           x, # the input
+           y): # the output f(x) of the same forward
         "The mask [x > 0] as booleans, from the input: multiplying by it keeps g's dtype and costs no conversion."
         return x > 0
 
@@ -89,11 +105,14 @@ class LeakyReLU(_Elementwise):
 
     def _args(self): return [f"alpha={self.alpha}"]
 
-    def f(self, x):
+    def f(self,
+          x): # the input: a batch (N, *input_shape), or one sample
         "x where x > 0, else alpha·x."
         return np.where(x > 0, x, self.alpha * x)
 
-    def df(self, x, y):
+    def df(self,
+           x, # the input
+           y): # the output f(x) of the same forward
         "1 where x > 0, else alpha, from the input."
         return np.where(x > 0, 1, self.alpha).astype(x.dtype)
 
@@ -110,12 +129,15 @@ class ELU(_Elementwise):
 
     def _args(self): return [f"alpha={self.alpha}"]
 
-    def f(self, x):
+    def f(self,
+          x): # the input: a batch (N, *input_shape), or one sample
         "λ·x for x > 0, λ·alpha·expm1(x) otherwise (expm1 of min(x, 0), so nothing overflows); λ = 1 for ELU."
         neg = (self._scale * self.alpha) * np.expm1(np.minimum(x, 0))
         return np.where(x > 0, self._scale * x, neg)
 
-    def df(self, x, y):
+    def df(self,
+           x, # the input
+           y): # the output f(x) of the same forward
         "λ for x > 0, λ·alpha·eˣ otherwise, from the input (eˣ keeps its digits where y + λ·alpha would lose them)."
         return np.where(x > 0, self._scale, (self._scale * self.alpha) * np.exp(np.minimum(x, 0))).astype(x.dtype, copy=False)
 
@@ -137,11 +159,14 @@ def _sigmoid(x):
 
 class SiLU(_Elementwise):
     "x·σ(x) (also called swish), as torch.nn.SiLU; SiLU' = σ(x)(1 + x(1 − σ(x)))."
-    def f(self, x):
+    def f(self,
+          x): # the input: a batch (N, *input_shape), or one sample
         "x·σ(x), with the stable sigmoid."
         return x * _sigmoid(x)
 
-    def df(self, x, y):
+    def df(self,
+           x, # the input
+           y): # the output f(x) of the same forward
         "σ(1 + x(1 − σ)), from the input."
         s = _sigmoid(x)
         return s * (1 + x * (1 - s))
@@ -161,13 +186,16 @@ class Softplus(_Elementwise):
 
     def _args(self): return [f"beta={self.beta}", f"threshold={self.threshold}"]
 
-    def f(self, x):
+    def f(self,
+          x): # the input: a batch (N, *input_shape), or one sample
         "x where βx > threshold, else (max(βx, 0) + log1p(e^(−|βx|)))/β: log(1 + eᵗ) with no exponent above 0."
         with np.errstate(over='ignore'): t = self.beta * x                 # βx = ±inf only where x is returned anyway
         soft = (np.maximum(t, 0) + np.log1p(np.exp(-np.abs(t)))) / self.beta
         return np.where(t > self.threshold, x, soft).astype(x.dtype, copy=False)
 
-    def df(self, x, y):
+    def df(self,
+           x, # the input
+           y): # the output f(x) of the same forward
         "1 where βx > threshold, else σ(βx), from the input."
         with np.errstate(over='ignore'): t = self.beta * x
         return np.where(t > self.threshold, 1, _sigmoid(t)).astype(x.dtype, copy=False)
@@ -246,13 +274,16 @@ class GELU(_Elementwise):
         c = np.clip(x, -20, 20)
         return np.tanh(_SQRT_2_PI * (c + _KAPPA * c * c * c)), c
 
-    def f(self, x):
+    def f(self,
+          x): # the input: a batch (N, *input_shape), or one sample
         "x·Φ(x): Φ by erfc in float64, or the tanh form in x's dtype, as torch computes it."
         if self.approximate == 'tanh': return 0.5 * x * (1 + self._tanh_parts(x)[0])
         x64 = x.astype(np.float64, copy=False)                       # erfc is written for float64; y goes back to x's dtype
         return (x64 * (0.5 * _erfc(-_SQRT1_2 * x64))).astype(x.dtype, copy=False)
 
-    def df(self, x, y):
+    def df(self,
+           x, # the input
+           y): # the output f(x) of the same forward
         "Φ(x) + x·φ(x) (φ the normal density), or the derivative of the tanh form, from the input."
         if self.approximate == 'tanh':
             t, c = self._tanh_parts(x)
@@ -276,21 +307,27 @@ def _softmax_shape(shape, who):
 
 class Softmax(_Activation):
     "Softmax along the last axis of each sample: s = exp(x − max) / Σ exp(x − max), row by row."
-    def output_shape_for(self, input_shape):
+    def output_shape_for(self,
+                         input_shape): # the per-sample input shape
         "The input's shape, which must have a last axis (the base class asks this before fixing any shape)."
         _softmax_shape(input_shape, 'Softmax')
         return input_shape
 
-    def f(self, x):
+    def f(self,
+          x): # the input: a batch (N, *input_shape), or one sample
         "softmax along the last axis, with the row maximum subtracted first so no exponent is positive."
         e = np.exp(x - x.max(axis=-1, keepdims=True))
         return e / e.sum(axis=-1, keepdims=True)
 
-    def vjp(self, x, y, g):
+    def vjp(self,
+            x, # the input of the recorded forward
+            y, # its output
+            g): # dE/dy, shaped like y
         "dE/dx = s ⊙ (g − ⟨g, s⟩) with s = y, the inner product taken along the last axis; the Jacobian is never built."
         return y * (g - (g * y).sum(axis=-1, keepdims=True))
 
-    def dy_dx(self, x):
+    def dy_dx(self,
+              x): # one sample
         "dy/dx at one sample, shape `(*x.shape, *x.shape)`: diag(s) − s sᵀ for each row along the last axis, zero between rows."
         _softmax_shape(x.shape, repr(self))
         s = self.f(x)
@@ -301,21 +338,27 @@ class Softmax(_Activation):
 # %% ../nbs/02_activations.ipynb #ff8ae470
 class LogSoftmax(_Activation):
     "log softmax along the last axis of each sample: y = x − max − log Σ exp(x − max), row by row, as torch's log_softmax(dim=-1)."
-    def output_shape_for(self, input_shape):
+    def output_shape_for(self,
+                         input_shape): # the per-sample input shape
         "The input's shape, which must have a last axis."
         _softmax_shape(input_shape, 'LogSoftmax')
         return input_shape
 
-    def f(self, x):
+    def f(self,
+          x): # the input: a batch (N, *input_shape), or one sample
         "(x − max) − log Σ exp(x − max) along the last axis: no exponent is positive and the log is of a number ≥ 1."
         shifted = x - x.max(axis=-1, keepdims=True)
         return shifted - np.log(np.exp(shifted).sum(axis=-1, keepdims=True))
 
-    def vjp(self, x, y, g):
+    def vjp(self,
+            x, # the input of the recorded forward
+            y, # its output
+            g): # dE/dy, shaped like y
         "dE/dx = g − softmax(x)·Σ_k g_k, softmax = exp(y), the sum along the last axis; the Jacobian is never built."
         return g - np.exp(y) * g.sum(axis=-1, keepdims=True)
 
-    def dy_dx(self, x):
+    def dy_dx(self,
+              x): # one sample
         "dy/dx at one sample, `(*x.shape, *x.shape)`: I − 1 sᵀ for each row (∂y_k/∂x_m = δ_km − s_m), zero between rows."
         _softmax_shape(x.shape, repr(self))
         s = np.exp(self.f(x))

@@ -205,7 +205,8 @@ class Conv2D(Capa):
         return (f"Conv2D({self.input_shape} → {self.output_shape}, kernel {self.kernel_size[0]}×{self.kernel_size[1]}, "
                 f"stride {one(self.stride)}, padding {one(self.padding)}{'' if dt == np.float64 else f', {dt}'})")
 
-    def f(self, x):
+    def f(self,
+          x): # the input: a batch (N, *input_shape), or one sample
         "y for a batch x (N, C, H, W): the windows gathered into [X 1], one product with [V b]; y is channels-last in memory."
         if not self.training:   # in eval mode a large batch goes tile by tile (below)
             (O, oh, ow), (kh, kw) = self.output_shape, self.kernel_size
@@ -293,7 +294,8 @@ def vjp(self:Conv2D,
 
 # %% ../nbs/08_conv.ipynb #c0b1a2d7
 @patch
-def dy_dx(self:Conv2D, x):
+def dy_dx(self:Conv2D,
+          x): # one sample
     "dy[o,i,j]/dx[c,h,w] = W[o, c, h − s·i + p, w − s·j + p] where that is inside the kernel, else 0; shape (O, oh, ow, C, H, W)."
     W = self.params['W']
     (O, oh, ow), (C, H, Wd) = self.output_shape, self.input_shape
@@ -304,7 +306,9 @@ def dy_dx(self:Conv2D, x):
     return J[..., ph:ph + H, pw:pw + Wd]   # the padding is constant, not an input: drop it
 
 @patch
-def dy_dparam(self:Conv2D, x, name):
+def dy_dparam(self:Conv2D,
+              x, # one sample
+              name): # the parameter's name, 'W' or 'b'
     "dy[o,i,j]/dW[o',c,u,v] = δ_oo' · x̃[c, s·i+u, s·j+v] (x̃: x zero-padded); dy[o,i,j]/db[o'] = δ_oo'."
     (O, oh, ow), (kh, kw), (sh, sw), (ph, pw) = self.output_shape, self.kernel_size, self.stride, self.padding
     eye = np.eye(O, dtype=x.dtype)

@@ -9,12 +9,12 @@ __all__ = ['save', 'load']
 import io, json, numbers, os, stat, tempfile, zipfile, zlib
 from pathlib import Path
 import numpy as np
-from .capa import Capa, _first_bad
+from .capa import Capa, _first_bad, _leaves
 
 # %% ../nbs/11_io.ipynb #dab48264
 _HEADER = '__capa_nb__'
-_FORMAT = 2        # what save writes: parameters, buffers and optimizer state
-_READS = (1, 2)    # what load reads: format 1 holds parameters only
+_FORMAT = 3        # what save writes: parameters, buffers, optimizer state and random generators
+_READS = (1, 2, 3) # what load reads: format 1 holds parameters only, format 2 no random generators
 
 def _npz_path(path, # a str or os.PathLike
               who, # 'save' or 'load', for the message
@@ -112,7 +112,7 @@ def _state_entry(k, key, v, p):
     return v
 
 def _training_state(capa, with_optimizer):
-    "What save writes beside the parameters: the header's 'buffers' and 'optimizer' parts, and the arrays they name."
+    "What save writes beside the parameters: the header's 'buffers', 'optimizer' and 'rngs' parts, and the arrays they name."
     arrays, buffers, optimizer = {}, {}, {}
     for k, b in capa.buffers.items():
         if not isinstance(b, np.ndarray) or b.dtype.kind not in 'biuf': raise TypeError(f"save: buffer {k!r} must be a numeric array")
@@ -120,7 +120,7 @@ def _training_state(capa, with_optimizer):
             raise ValueError(f"save: buffer {k!r} has non-finite values ({_first_bad(b, ~np.isfinite(b))}); nothing was written")
         buffers[k] = f"{_HEADER}/buffer/{len(arrays)}"; arrays[buffers[k]] = b
     for k, (owner, own) in (_owners(capa).items() if with_optimizer else ()):
-        if owner.optimizer is None: continue
+        if owner.optimizer is None: optimizer[k] = {'type': None}; continue   # the plain rule: said so, not left out
         optimizer[k] = {'type': _opt_name(owner.optimizer), 'hyper': _hyper(owner.optimizer, 'save')}
         if own not in owner.optimizer_state: continue   # never stepped: no state
         optimizer[k]['state'] = state = {}
@@ -128,7 +128,43 @@ def _training_state(capa, with_optimizer):
             v = _state_entry(k, key, v, capa.params[k])
             if isinstance(v, np.ndarray): state[key] = f"{_HEADER}/state/{len(arrays)}"; arrays[state[key]] = v
             else: state[key] = v
-    return {'buffers': buffers, 'optimizer': optimizer}, arrays
+    return {'buffers': buffers, 'optimizer': optimizer, 'rngs': _rng_states(capa)}, arrays
+
+# %% ../nbs/11_io.ipynb #f78e4a00
+def _generators(capa # the model
+               ) -> dict: # {layer name ('3', or '' for a single capa): its np.random.Generator}
+    "The random generators of the layers inside `capa` that draw numbers as they train (an `rng` attribute, as Dropout's)."
+    out, seen = {}, set()
+    for prefix, c in _leaves(capa):
+        g = getattr(c, 'rng', None)
+        if isinstance(g, np.random.Generator) and id(c) not in seen: seen.add(id(c)); out[prefix.rstrip('.')] = (c, g)
+    return out
+
+def _jsonable(v):
+    "A bit generator's state (dicts of ints, strings and uint arrays) as JSON values: arrays become lists."
+    if isinstance(v, dict): return {k: _jsonable(x) for k, x in v.items()}
+    if isinstance(v, np.ndarray): return v.tolist()
+    return v.item() if isinstance(v, np.generic) else v
+
+def _rng_states(capa):
+    "The header's 'rngs' part: each generator's `bit_generator.state`, so the next mask Dropout draws is the one it would have drawn."
+    return {k: _jsonable(g.bit_generator.state) for k, (c, g) in _generators(capa).items()}
+
+def _rng_plan(capa, # the model
+              rngs, # the file's 'rngs' part
+              fmt, # the file's format: before 3, files hold no generators and the model keeps its own
+              problems): # the list of what is wrong, appended to
+    "[(generator, state)] to restore once every check has passed; what does not fit goes into `problems`."
+    mine, plan = _generators(capa), []
+    if fmt >= 3: problems += [f"random generator missing from the file: {k or repr(c)}" for k, (c, _) in mine.items() if k not in rngs]
+    for k, st in rngs.items():
+        if k not in mine: problems.append(f"random generator in the file but not in the model: {k or repr(capa)}"); continue
+        c, g = mine[k]
+        try: type(g.bit_generator)().state = st   # a throw-away twin checks the state: the model's own changes only at the end
+        except (TypeError, ValueError, KeyError, AttributeError, OverflowError) as e:
+            problems.append(f"random generator of {c!r}: the file's state does not fit its {type(g.bit_generator).__name__} ({e})"); continue
+        plan.append((g, st))
+    return plan
 
 # %% ../nbs/11_io.ipynb #54b9a4ff
 def save(capa, # the capa (usually a Sequential) whose params, buffers and optimizer state are written
@@ -223,7 +259,7 @@ def _check_header(zf, # the open archive
         raise ValueError(f"load: {str(path)!r} has a corrupt header (the JSON {text[:40]!r} is not an object)")
     fmt = header.get('format')
     if type(fmt) is not int or fmt not in _READS:
-        raise ValueError(f"load: {str(path)!r} has format {fmt!r}; this capa_nb reads formats {' and '.join(map(str, _READS))}")
+        raise ValueError(f"load: {str(path)!r} has format {fmt!r}; this capa_nb reads formats {', '.join(map(str, _READS[:-1]))} and {_READS[-1]}")
     return header
 
 # %% ../nbs/11_io.ipynb #2ca7564e
@@ -255,7 +291,7 @@ def _check_values(params, # the model's name -> array
 
 # %% ../nbs/11_io.ipynb #6cbd48be
 def _part(header, name, path):
-    "The header's `name` part ('buffers' or 'optimizer'): a JSON object, empty in a format-1 file."
+    "The header's `name` part ('buffers', 'optimizer' or 'rngs'): a JSON object, empty in a file of a format without it."
     v = header.get(name, {})
     if not isinstance(v, dict): raise ValueError(f"load: {str(path)!r} has a corrupt header ({name!r} is not an object)")
     return v
@@ -303,16 +339,23 @@ def _optimizer_plan(capa, part, specs, problems):
     "For each capa that owns parameters in the file's optimizer part: the optimizer to install (None: keep its own) and its states."
     owners, plan, built = _owners(capa), {}, {}
     for k, d in part.items():
-        if k not in owners or not isinstance(d, dict) or not isinstance(d.get('type'), str) or not isinstance(d.get('hyper'), dict):
+        plain = d == {'type': None}   # saved from a capa without an optimizer: the plain rule θ ← θ − dt·dE/dθ
+        if k not in owners or not plain and (not isinstance(d, dict) or not isinstance(d.get('type'), str)
+                                            or not isinstance(d.get('hyper'), dict)):
             problems.append(f"optimizer entry for {k}: {'the model has no such parameter' if k not in owners else 'corrupt'}"); continue
         owner, own = owners[k]
-        problems += _state_mismatches(k, d.get('state', {}), capa.params[k], specs)
-        desc = json.dumps([d['type'], d['hyper']], sort_keys=True)
+        if not plain: problems += _state_mismatches(k, d.get('state', {}), capa.params[k], specs)
+        desc = json.dumps([d['type'], {} if plain else d['hyper']], sort_keys=True)
         entry = plan.setdefault(id(owner), [owner, desc, None, {}])
         if entry[1] != desc: problems.append(f"{k}: another optimizer than the other parameters of {owner!r}"); continue
         entry[3][own] = d.get('state')
     for owner, desc, _, states in plan.values():
         name, hyper = json.loads(desc)
+        if name is None:   # no state to load, and none may stay: the owner must have no optimizer either
+            if owner.optimizer is not None:
+                problems.append(f"the file was saved from {owner!r} without an optimizer (the plain rule, no state), and the model "
+                                f"has {owner.optimizer!r}: load(..., optimizer=False) takes the rest and clears its state")
+            continue
         missing = [k for k, (o, own) in owners.items() if o is owner and own not in states]
         if missing: problems.append(f"optimizer state missing from the file: {', '.join(missing)}")
         if desc not in built: built[desc] = _rebuilt(name, hyper)
@@ -335,11 +378,14 @@ def _same_optimizer(mine, name, hyper, fresh):
     except TypeError: return False
 
 def _install(capa, plan, arrays):
-    "Give each owner the file's optimizer (if it had none) and its state: the last step of load, after every check passed."
+    "Give each owner the file's optimizer (if it had none) and its state, or clear its state if the file has none for it: the last step of load."
     fresh = {id(p[2]) for p in plan if p[2] is not None}
     owned = {id(c) for c, _ in _owners(capa).values()}
     if capa.optimizer is None and len(fresh) == 1 and all(p[2] is not None for p in plan) and owned == {id(p[0]) for p in plan}:
         capa.optimizer = plan[0][2]   # one optimizer for the whole model, as `capa.optimizer = Adam()` sets it
+    planned = {id(p[0]) for p in plan}
+    for owner, _ in _owners(capa).values():   # no state in the file: none may stay, it belonged to other weights
+        if id(owner) not in planned: owner.optimizer_state.clear()
     for owner, _, opt, states in plan:
         if opt is not None and owner.optimizer is not opt: owner.optimizer = opt
         owner.optimizer_state.clear()
@@ -348,7 +394,7 @@ def _install(capa, plan, arrays):
 
 # %% ../nbs/11_io.ipynb #3325607b
 def _read(path, capa, params, with_optimizer):
-    "The arrays of the capa_nb file at `path` and the optimizer plan, all checked against `capa`; `ValueError` saying what is wrong."
+    "The arrays of the capa_nb file at `path`, the optimizer plan and the generator states, all checked against `capa`; `ValueError` saying what is wrong."
     data = path.read_bytes()  # an I/O error stays one; every error after this is about the content
     with _guarded(path, 'is not a readable .npz file', zipfile.ZipFile, io.BytesIO(data)) as zf:
         entries = _entries(zf, path)
@@ -356,7 +402,7 @@ def _read(path, capa, params, with_optimizer):
         del entries[_HEADER]
         specs = {k: _guarded(path, f"has a corrupt entry {k!r}", _npy_header, zf, e) for k, e in entries.items()}
         extra = {k for k in specs if k.startswith(_HEADER + '/')}
-        buffers, part = _part(header, 'buffers', path), _part(header, 'optimizer', path)
+        buffers, part, rngs = _part(header, 'buffers', path), _part(header, 'optimizer', path), _part(header, 'rngs', path)
         named = {s for st in part.values() if isinstance(st, dict) and isinstance(st.get('state'), dict)
                  for s in st['state'].values() if isinstance(s, str)} | set(buffers.values())
         if named - extra or extra - named:
@@ -364,6 +410,7 @@ def _read(path, capa, params, with_optimizer):
         bad = _mismatches(params, {k: v for k, v in specs.items() if k not in extra})
         if header['format'] > 1: bad += _buffer_mismatches(capa.buffers, buffers, specs)
         plan = _optimizer_plan(capa, part, specs, bad) if with_optimizer else []
+        generators = _rng_plan(capa, rngs, header['format'], bad)
         if bad: raise ValueError(f"load: {str(path)!r} does not fit {capa!r}; nothing was loaded:\n  " + '\n  '.join(bad))
         arrays = {k: _guarded(path, f"has a corrupt entry {k!r}", _npy_data, zf, e) for k, e in entries.items()}
     _check_values(params, {k: a for k, a in arrays.items() if k not in extra}, path)
@@ -371,7 +418,7 @@ def _read(path, capa, params, with_optimizer):
     for k, d in part.items():
         for key, e in (d.get('state') or {}).items():
             if isinstance(e, str): _check_kept(arrays[e], f"the optimizer state {k}[{key!r}]", path)
-    return arrays, buffers if header['format'] > 1 else {}, plan
+    return arrays, buffers if header['format'] > 1 else {}, plan, generators
 
 def _check_kept(a, what, path):
     "Refuse a buffer or an optimizer state array with non-finite values."
@@ -380,16 +427,17 @@ def _check_kept(a, what, path):
 
 def load(capa, # the capa to fill; built with the same architecture as the saved one
          path, # the file written by `save` ('.npz' is appended when missing)
-         optimizer=True, # also load the optimizer state (installing the file's optimizer where the capa has none)
+         optimizer=True, # also load the optimizer state (installing the file's optimizer where the capa has none); False clears it
         ): # the capa, for chaining
-    "Read parameters, buffers and optimizer state from an .npz file into `capa`, in place, after checking all of it."
+    "Read parameters, buffers, optimizer state and random generators from an .npz file into `capa`, in place, after checking all of it."
     params = _params_of(capa, 'load')
     path = _npz_path(path, 'load')
     with_optimizer = _check_flag(optimizer, 'load')
     if not path.exists(): raise FileNotFoundError(f"load: no file {str(path)!r}")
     if not path.is_file(): raise ValueError(f"load: {str(path)!r} is not a regular file")
-    arrays, buffers, plan = _read(path, capa, params, with_optimizer)
+    arrays, buffers, plan, generators = _read(path, capa, params, with_optimizer)
     for k, p in params.items(): np.copyto(p, arrays[k])
     for k, e in buffers.items(): np.copyto(capa.buffers[k], arrays[e])
     _install(capa, plan, arrays)
+    for g, st in generators: g.bit_generator.state = st
     return capa

@@ -22,7 +22,8 @@ class _Pool2D(Capa):
         self.stride = self.kernel_size if stride is None else _pair(stride, who, 'stride', 1)
         super().__init__(input_shape)
 
-    def output_shape_for(self, input_shape):
+    def output_shape_for(self,
+                         input_shape): # the per-sample input shape
         "(C, ⌊(H − kh)/sh⌋ + 1, ⌊(W − kw)/sw⌋ + 1); `ValueError` unless the input is (C, H, W) and holds one window."
         who, (kh, kw), (sh, sw) = type(self).__name__, self.kernel_size, self.stride
         if len(input_shape) != 3:
@@ -121,25 +122,31 @@ def _tiled_grad(pool, x, y, g):
 # %% ../nbs/09_pooling.ipynb #b7c1d2e3
 class MaxPool2D(_Pool2D):
     "The max of each kh×kw window of each channel, as torch.nn.MaxPool2d (no padding, no dilation)."
-    def f(self, x):
+    def f(self,
+          x): # the input: a batch (N, *input_shape), or one sample
         "y[n, c, i, j] = the max of the window at (sh·i, sw·j) of channel c."
         return _max(self._offsets(x, self.output_shape[1:]))
 
-    def vjp(self, x, y, g):
+    def vjp(self,
+            x, # the input of the recorded forward
+            y, # its output
+            g): # dE/dy, shaped like y
         "dE/dx: each dE/dy[n, c, i, j] goes to its window's arg-max (the first one on ties); where windows overlap, they add up."
         tiled = _tiled_grad(self, x, y, g)
         if tiled is not None: return tiled
         wins = _winners(self._offsets(x, self.output_shape[1:]), y)
         return self._scatter(x, g.dtype, lambda k, out: np.multiply(wins[k], g, out=out))
 
-    def dy_dx(self, x):
+    def dy_dx(self,
+              x): # one sample
         "dy/dx at one sample, shape (C, Ho, Wo, C, H, W): a single 1 per output element, at its window's arg-max."
         parts = self._offsets(x[None], self.output_shape_for(x.shape)[1:])
         return self._jacobian_at(x, [w[0] for w in _winners(parts, _max(parts))], 1)
 
 class AvgPool2D(_Pool2D):
     "The mean of each kh×kw window of each channel, as torch.nn.AvgPool2d (no padding)."
-    def f(self, x):
+    def f(self,
+          x): # the input: a batch (N, *input_shape), or one sample
         "y[n, c, i, j] = the mean of the window at (sh·i, sw·j) of channel c."
         parts = self._offsets(x, self.output_shape[1:])
         y = parts[0].copy()
@@ -147,12 +154,16 @@ class AvgPool2D(_Pool2D):
         y *= 1 / len(parts)
         return y
 
-    def vjp(self, x, y, g):
+    def vjp(self,
+            x, # the input of the recorded forward
+            y, # its output
+            g): # dE/dy, shaped like y
         "dE/dx: each dE/dy[n, c, i, j] spread evenly, 1/(kh·kw) to every element of its window; where windows overlap, they add up."
         share = 1 / (self.kernel_size[0] * self.kernel_size[1])
         return self._scatter(x, g.dtype, lambda k, out: np.multiply(g, share, out=out))
 
-    def dy_dx(self, x):
+    def dy_dx(self,
+              x): # one sample
         "dy/dx at one sample, shape (C, Ho, Wo, C, H, W): 1/(kh·kw) at every element of each output element's window."
         K = self.kernel_size[0] * self.kernel_size[1]
         return self._jacobian_at(x, [True] * K, 1 / K)

@@ -25,21 +25,29 @@ class Dropout(Capa):
         shape = '' if self.input_shape is None else f", shape={self.input_shape}"
         return f"Dropout(p={self.p}{shape}{'' if self.training else ', eval'})"
 
-    def f(self, x):
+    def f(self,
+          x): # the input: a batch (N, *input_shape), or one sample
         "Training: (x ⊙ m, m) with a fresh mask m of 0s and 1/(1 − p)s. Eval mode or p = 0: (x, None), nothing drawn."
         if not self.training or self.p == 0: return x, None
         m = self._draw(x.shape, x.dtype)
         return x * m, m
 
-    def vjp(self, x, y, g, mask):
+    def vjp(self,
+            x, # the input of the recorded forward
+            y, # its output
+            g, # dE/dy, shaped like y
+            mask): # the mask that forward drew (None if it drew none)
         "dE/dx = dE/dy ⊙ m, with the mask m of that forward (a copy of dE/dy if that forward was the identity)."
         return g.copy() if mask is None else g * mask
 
-    def frozen(self, x, mask):
+    def frozen(self,
+               x, # a batch, shaped as that forward's input
+               mask): # the mask of a recorded forward (None: it drew none)
         "y of a batch x with the mask of a recorded forward: x ⊙ m, or x if that forward drew none."
         return x if mask is None else x * mask
 
-    def dy_dx(self, x):
+    def dy_dx(self,
+              x): # one sample
         "dy/dx at one sample: the identity in eval mode or for p = 0; in training mode `ValueError` (no forward, no mask)."
         if self.training and self.p:
             raise ValueError(f"{self!r}: in training mode Dropout is random: every forward draws a new mask, and its Jacobian, "

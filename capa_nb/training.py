@@ -6,7 +6,7 @@
 __all__ = ['METRICS', 'accuracy', 'History', 'predict', 'evaluate', 'fit', 'EarlyStopping']
 
 # %% ../nbs/07_training.ipynb #5bfe86fd
-import contextlib, math, numbers
+import contextlib, inspect, math, numbers
 from types import SimpleNamespace
 import numpy as np
 from .capa import Capa, _as_array, _check_real, _check_finite, _check_clippable
@@ -24,6 +24,12 @@ def _true_classes(p, t):
     K = p.shape[1]
     if t.shape == p.shape:
         if ((t < 0) | (t > 1)).any(): raise _accuracy_error(p, t, "target rows must be one-hot or class probabilities, in [0, 1]")
+        sums = t.sum(axis=1)
+        if not np.isclose(sums, 1).all():
+            n = int(np.argmin(np.isclose(sums, 1)))
+            raise _accuracy_error(p, t, f"target rows must be one-hot or class probabilities, summing to 1; row {n} sums to "
+                                        f"{sums[n]:.6g}. For multi-label targets (any number of classes per sample) use the accuracy "
+                                        f"of each output, e.g. metrics={{'label_accuracy': lambda y, t: float(np.mean((y > 0.5) == t))}}")
         return t.argmax(axis=1)
     if t.shape not in ((len(p),), (len(p), 1)):
         raise _accuracy_error(p, t, f"y_true must be a label per sample or a row of K = {K} per sample")
@@ -41,7 +47,7 @@ def _binary_hits(p, t):
     return (p.reshape(-1) > 0.5) == (t.reshape(-1) == 1)
 
 def accuracy(y_pred, # (N, K) scores or probabilities, or (N,) / (N, 1) probabilities of class 1
-             y_true, # (N,) / (N, 1) integer labels or (N, K) one-hot rows; for one output, (N,) / (N, 1) targets 0 or 1
+             y_true, # (N,) / (N, 1) integer labels or (N, K) one-hot or probability rows; for one output, (N,) / (N, 1) targets 0 or 1
             ) -> float: # the fraction of samples whose predicted class is the true one
     "The fraction of correctly classified samples."
     p, t = np.asarray(y_pred), np.asarray(y_true)
@@ -430,16 +436,24 @@ def _ask(callbacks, epoch, logs, model):
                             f"stop training, or None or False to go on")
     return stop
 
-def _hook(callbacks, name, model):
-    "Call the optional method `name` (on_train_begin, on_train_end) of each callback that has one."
+def _takes_keyword(fn, name):
+    "Does `fn` accept the keyword argument `name` (by name, or through **kwargs)?"
+    try: ps = inspect.signature(fn).parameters
+    except (TypeError, ValueError): return False
+    return (name in ps and ps[name].kind in (ps[name].POSITIONAL_OR_KEYWORD, ps[name].KEYWORD_ONLY)
+            or any(p.kind is p.VAR_KEYWORD for p in ps.values()))
+
+def _hook(callbacks, name, model, **kw):
+    "Call the optional method `name` (on_train_begin, on_train_end) of each callback that has one, with those of `kw` it takes."
     for cb in callbacks:
-        if callable(getattr(cb, name, None)): getattr(cb, name)(model)
+        fn = getattr(cb, name, None)
+        if callable(fn): fn(model, **{k: v for k, v in kw.items() if _takes_keyword(fn, k)})
 
 def _train(model, r, history):
     "The epochs of `fit`, logged in `history`; an exception during them gets a note saying where the History so far is."
     bar = _progress(r.epochs, r.progress)
     try:
-        _hook(r.callbacks, 'on_train_begin', model)
+        _hook(r.callbacks, 'on_train_begin', model, initial_epoch=r.first)   # 0 for a fresh run, k when it continues one
         for epoch in range(r.first + 1, r.first + r.epochs + 1):
             logs = _logs(model, r, *_epoch(model, r, epoch))
             history._add(epoch, logs)
@@ -499,12 +513,19 @@ def _put_back(model, kept):
     for k, p in params.items(): np.copyto(model.params[k], p)
     for k, b in buffers.items(): np.copyto(model.buffers[k], b)
 
+def _holds(model, kept):
+    "Does the model hold exactly the kept parameters and buffers?"
+    params, buffers = kept
+    return (all(np.array_equal(model.params[k], p) for k, p in params.items())
+            and all(np.array_equal(model.buffers[k], b) for k, b in buffers.items()))
+
+# %% ../nbs/07_training.ipynb #f5270228
 class EarlyStopping:
     "A callback for `fit`: stop when `monitor` has not improved for `patience` epochs; then put the best epoch's weights back."
     def __init__(self,
                  monitor='val_loss', # the History key to watch
                  patience=3, # epochs in a row without improvement before training stops, ≥ 1
-                 restore_best=True, # at the end, put back the parameters and buffers of the best epoch
+                 restore_best=True, # at the end of each fit, put back the parameters and buffers of the best epoch
                  min_delta=0.0, # an improvement must be larger than this, ≥ 0
                  mode='auto'): # 'min', 'max', or 'auto': 'max' when the name contains 'acc', else 'min'
         who = 'EarlyStopping'
@@ -518,16 +539,25 @@ class EarlyStopping:
     def __repr__(self):
         return f"EarlyStopping(monitor={self.monitor!r}, patience={self.patience}, restore_best={self.restore_best}, min_delta={self.min_delta}, mode={self.mode!r})"
 
-    def on_train_begin(self, model):
-        "A fresh watch: no best value yet."
-        self.best, self.best_epoch, self.stopped_epoch, self.wait, self._kept = None, None, None, 0, None
+    def on_train_begin(self,
+                       model, # the model `fit` trains
+                       initial_epoch=0): # where the run starts: 0 for a fresh run, k when `fit` continues one after epoch k
+        "A fresh watch for a fresh run; a continued run keeps the watch, and the last weights where `on_train_end` put the best back."
+        if initial_epoch == 0:
+            self.best, self.best_epoch, self.stopped_epoch, self.wait, self._kept, self._last = None, None, None, 0, None, None
+        elif self._last is not None and _holds(model, self._kept):   # untouched since: go on from where training was
+            _put_back(model, self._last)
 
-    def improved(self, value):
+    def improved(self,
+                 value): # the monitored value of one epoch
         "Is `value` better than the best so far by more than min_delta?"
         if self.best is None: return True
         return value < self.best - self.min_delta if self.mode == 'min' else value > self.best + self.min_delta
 
-    def __call__(self, epoch, logs, model):
+    def __call__(self,
+                 epoch, # the epoch just finished, counted from 1 over the whole run
+                 logs, # its History entry: {'loss': ..., 'val_loss': ..., ...}
+                 model): # the model being trained
         "After each epoch: remember an improvement (and the weights), or count one more epoch without; True when patience runs out."
         value = logs[self.monitor]
         if self.improved(value):
@@ -539,6 +569,7 @@ class EarlyStopping:
         self.stopped_epoch = epoch
         return True
 
-    def on_train_end(self, model):
-        "Put the best epoch's parameters and buffers back (if `restore_best`)."
-        if self.restore_best and self._kept is not None: _put_back(model, self._kept)
+    def on_train_end(self,
+                     model): # the model `fit` trained
+        "Put the best epoch's parameters and buffers back (if `restore_best`), keeping the last ones for a continued run."
+        if self.restore_best and self._kept is not None: self._last = _weights(model); _put_back(model, self._kept)
