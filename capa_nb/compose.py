@@ -9,27 +9,9 @@ __all__ = ['Residual', 'Parallel']
 import numpy as np
 from fastcore.basics import patch
 from .capa import Capa, _Use, _leaves, _as_shape
-from .sequential import Sequential
+from .sequential import Sequential, _check_members, _tree_repr
 
 # %% ../nbs/12_compose.ipynb #0be0f4dd
-def _check_parts(capas, who, what='member'):
-    "`TypeError` for a part that is not a Capa; `ValueError` for none, or for a wiki-style capa used twice (it keeps one input)."
-    if not capas: raise ValueError(f"{who}: needs at least one capa; got none")
-    for i, c in enumerate(capas):
-        if not isinstance(c, Capa): raise TypeError(f"{who}: {what} {i} must be a Capa; got {type(c).__name__} {c!r:.60}")
-    uses = {}
-    for c in capas:
-        for _, leaf in _leaves(c): uses.setdefault(id(leaf), [leaf, 0])[1] += 1
-    for leaf, n in uses.values():
-        if n > 1 and leaf._wiki:
-            raise ValueError(f"{who}: {leaf!r} is used {n} times, but it writes its own forward and backward (the wiki's "
-                             f"style), which keep one input: it cannot be shared. Give each use its own object, or write "
-                             f"its math as hooks (f, vjp, param_vjp) so the network records every use")
-
-def _tree_repr(head, capas, first=''):
-    "`head(first` followed by the members' reprs, one per line, indented."
-    return head + '(' + first + ''.join(f"\n  ({i}) " + repr(c).replace('\n', '\n  ') for i, c in enumerate(capas)) + ')'
-
 def _identity(shape, dtype):
     "The identity Jacobian of a per-sample shape: an array `(*shape, *shape)` with 1 where the two indices agree."
     return np.eye(int(np.prod(shape)), dtype=dtype).reshape(tuple(shape) * 2)
@@ -38,7 +20,7 @@ def _identity(shape, dtype):
 class Residual(Sequential):
     "y = x + f(x), f the capas in a row (a Sequential of them, with the skip added); f must keep the shape."
     def __init__(self, *capas): # the capas of f, applied left to right
-        _check_parts(capas, 'Residual')
+        _check_members(capas, 'Residual')
         self.capas = list(capas)
         Capa.__init__(self)
         if capas[0].input_shape is not None: self._build(capas[0].input_shape)
@@ -103,7 +85,7 @@ class Parallel(Sequential):
         for b in branches:
             if isinstance(b, str): raise TypeError(f"Parallel: a branch must be a Capa; got the string {b!r:.20} (a merge "
                                                    f"is given by keyword: merge='sum')")
-        _check_parts(branches, 'Parallel', 'branch')
+        _check_members(branches, 'Parallel', 'branch')
         self.capas, self.merge, self._fixed = list(branches), merge, []
         Capa.__init__(self)
         given = [b.input_shape for b in branches if b.input_shape is not None]

@@ -56,20 +56,23 @@ class Summary(str):
     def __repr__(self): return str(self)
 
 # %% ../nbs/05_sequential.ipynb #7f0fa817
-def _check_members(capas):
-    "`TypeError` for a member that is not a Capa; `ValueError` for a wiki-style capa used twice (it keeps one input)."
-    if not capas: raise ValueError("Sequential: needs at least one capa; got none")
+def _check_members(capas, who='Sequential', what='member'):
+    "`TypeError` for a member that is not a Capa; `ValueError` for none, or for a wiki-style capa used twice (it keeps one input)."
+    if not capas: raise ValueError(f"{who}: needs at least one capa; got none")
     for i, c in enumerate(capas):
-        if not isinstance(c, Capa):
-            raise TypeError(f"Sequential: member {i} must be a Capa; got {type(c).__name__} {c!r:.60}")
+        if not isinstance(c, Capa): raise TypeError(f"{who}: {what} {i} must be a Capa; got {type(c).__name__} {c!r:.60}")
     uses = {}
     for c in capas:
         for _, leaf in _leaves(c): uses.setdefault(id(leaf), [leaf, 0])[1] += 1
     for leaf, n in uses.values():
         if n > 1 and leaf._wiki:
-            raise ValueError(f"Sequential: {leaf!r} is used {n} times, but it writes its own forward and backward (the wiki's "
+            raise ValueError(f"{who}: {leaf!r} is used {n} times, but it writes its own forward and backward (the wiki's "
                              f"style), which keep one input: it cannot be shared. Give each use its own object, or write "
                              f"its math as hooks (f, vjp, param_vjp) so the network records every use")
+
+def _tree_repr(head, capas, first=''):
+    "`head(first` followed by the members' reprs, one per line, indented: how a network shows itself."
+    return head + '(' + first + ''.join(f"\n  ({i}) " + repr(c).replace('\n', '\n  ') for i, c in enumerate(capas)) + ')'
 
 class Sequential(Capa):
     "Capas in a row, y = l_L(…l_2(l_1(x))): itself a Capa. A capa may appear more than once (shared weights)."
@@ -85,9 +88,7 @@ class Sequential(Capa):
 
     def _members(self): return tuple((str(i), c) for i, c in enumerate(self.capas))
 
-    def __repr__(self):
-        inner = ''.join(f"\n  ({i}) " + repr(c).replace('\n', '\n  ') for i, c in enumerate(self.capas))
-        return f"Sequential({inner})"
+    def __repr__(self): return _tree_repr('Sequential', self.capas)
     def __len__(self): return len(self.capas)
     def __getitem__(self, i):
         "The i-th member, or for a slice a Sequential of those members (the same objects, not copies)."
