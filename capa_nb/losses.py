@@ -10,6 +10,7 @@ import numbers
 import numpy as np
 from fastcore.basics import patch
 from .capa import _as_array, _first_bad, _check_finite
+from .activations import _sigmoid   # σ without overflow, the Sigmoid capa's own
 
 # %% ../nbs/03_losses.ipynb #c3aa55c0
 def _check_unit_interval(a, who, what):
@@ -103,11 +104,6 @@ class MSE(Loss):
 _LOG_FLOOR = -100                        # torch's clamp of each log in the value
 _DENOM_FLOOR = float(np.float32(1e-12))  # and of p(1 − p) in the gradient: torch's EPSILON is the C float 1e-12 (9.9999999600e-13)
 
-def _sigmoid(z):
-    "σ(z) without overflow: 1/(1 + e^(−|z|)) or e^(−|z|)/(1 + e^(−|z|)), in z's dtype (the Sigmoid capa's formula)."
-    e = np.exp(-np.abs(z))
-    r = 1 / (1 + e)
-    return np.where(z >= 0, r, e * r)
 
 class BinaryCrossEntropy(Loss):
     "Binary cross-entropy against targets in [0, 1], averaged over every element: of probabilities (torch's clamps) or of logits (fused)."
