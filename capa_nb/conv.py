@@ -92,6 +92,12 @@ def load(self:_ConvBuffers, x, W, b): # a batch (N, C, H, W), the weights (O, C,
     np.copyto(self.W_in, W)
     np.copyto(self.b_in, b)
 
+@patch
+def forward(self:_ConvBuffers, x, W, b): # a batch (N, C, H, W), the weights (O, C, kh, kw) and the bias (O,)
+    "y for x: the windows gathered into [X 1], one product with [V b]; y (N, O, oh, ow) is channels-last in memory."
+    self.load(x, W, b)
+    return np.matmul(self.cols, self.WbT).reshape(self.y_shape).transpose(0, 3, 1, 2)
+
 # %% ../nbs/08_conv.ipynb #f48111ed
 @patch
 def _plan_weight_grads(self:_ConvBuffers):
@@ -175,6 +181,8 @@ class Conv2D(Capa):
     _transient = ('_pool',)  # {N: [free buffers]}: emptied by `_release`, never copied or pickled
     max_batch_sizes = 2      # the pool keeps buffers for at most this many batch sizes, the most recently used
     tile = 2**20             # eval mode: a batch whose window matrix would hold more numbers than this goes tile by tile
+    winograd = True          # 3×3, stride 1, ≥ 32 channels in and out: Winograd's F(2×2, 3×3) (below); False: always im2col
+    winograd_from = 2**20    # ... for a batch whose direct product N·oh·ow·C·O has at least this many multiply-adds
     def __init__(self,
                  input_shape, # (C, H, W): channels, height and width of one sample
                  out_channels, # O, the number of filters (output channels), an int ≥ 1
@@ -207,14 +215,13 @@ class Conv2D(Capa):
 
     def f(self,
           x): # the input: a batch (N, *input_shape), or one sample
-        "y for a batch x (N, C, H, W): the windows gathered into [X 1], one product with [V b]; y is channels-last in memory."
+        "y for a batch x (N, C, H, W) by the buffers of this use: im2col's one product, or Winograd's (below); y is channels-last in memory."
         if not self.training:   # in eval mode a large batch goes tile by tile (below)
             (O, oh, ow), (kh, kw) = self.output_shape, self.kernel_size
             per_tile = max(1, self.tile // (oh * ow * (self.input_shape[0] * kh * kw + 1)))   # samples
             if len(x) > per_tile: return self._tiled_f(x, per_tile)
         s = self._buffers(len(x), x.dtype)
-        s.load(x, self.params['W'], self.params['b'])
-        return np.matmul(s.cols, s.WbT).reshape(s.y_shape).transpose(0, 3, 1, 2), s
+        return s.forward(x, self.params['W'], self.params['b']), s
 
     def _cast(self, dtype):
         "Cast the parameters (base class) and drop the pooled buffers, which have the old dtype."
@@ -261,8 +268,7 @@ def _tiled_f(self:Conv2D, x, n): # x: a batch in eval mode; n: samples per tile
     for i in range(0, N, n):
         xi = x[i:i + n]
         if s is None or len(xi) != s.geometry[0]: s = self._buffers(len(xi), x.dtype)   # the last tile may be smaller
-        s.load(xi, self.params['W'], self.params['b'])
-        np.matmul(s.cols, s.WbT, out=y[i:i + len(xi)].reshape(-1, O))
+        np.copyto(y[i:i + len(xi)], s.forward(xi, self.params['W'], self.params['b']).transpose(0, 2, 3, 1))
     return y.transpose(0, 3, 1, 2), _Tiles(s)
 
 # %% ../nbs/08_conv.ipynb #79d0d1a7
@@ -272,14 +278,24 @@ def _rows(g, s):
     return g.transpose(0, 2, 3, 1).reshape(N * oh * ow, O)
 
 @patch
+def weight_grads(self:_ConvBuffers, g): # dE/dy (N, O, oh, ow)
+    "dE/dW and dE/db, new arrays, from [X 1]ᵀ G."
+    return self._weight_grads(_rows(g, self))
+
+@patch
+def input_grad(self:_ConvBuffers, g): # dE/dy (N, O, oh, ow)
+    "dE/dx, a new array, by this set's path: col2im, or (stride 1) a correlation of ĝ with the flipped kernels."
+    G = _rows(g, self)
+    return self._dx_correlate(G) if self.dx_path == 'correlate' else self._dx_col2im(G)
+
+@patch
 def param_vjp(self:Conv2D,
               x, # the recorded batch (N, C, H, W)
               y, # what f returned for it
               g, # dE/dy, shaped like y
               saved): # the buffers of that use
-    "dE/dW and dE/db from one product, [X 1]ᵀ G over the windows this use gathered; new arrays."
-    s = saved.for_backward(x)
-    return s._weight_grads(_rows(g, s))
+    "dE/dW and dE/db by the buffers of this use: [X 1]ᵀ G over the windows it gathered, or Winograd's products; new arrays."
+    return saved.for_backward(x).weight_grads(g)
 
 @patch
 def vjp(self:Conv2D,
@@ -287,10 +303,8 @@ def vjp(self:Conv2D,
         y, # what f returned for it
         g, # dE/dy, shaped like y
         saved): # the buffers of that use
-    "dE/dx with this use's weights, by col2im or (stride 1) a correlation of ĝ with the flipped kernels; a new array."
-    s = saved.for_backward(x)
-    G = _rows(g, s)
-    return s._dx_correlate(G) if s.dx_path == 'correlate' else s._dx_col2im(G)
+    "dE/dx with this use's weights by its buffers' path: col2im, (stride 1) a correlation of ĝ with the flipped kernels, or Winograd's; a new array."
+    return saved.for_backward(x).input_grad(g)
 
 # %% ../nbs/08_conv.ipynb #c0b1a2d7
 @patch
@@ -316,3 +330,153 @@ def dy_dparam(self:Conv2D,
     x_pad = np.pad(x, ((0, 0), (ph, ph), (pw, pw)))
     win = sliding_window_view(x_pad, (kh, kw), axis=(1, 2))[:, ::sh, ::sw][:, :oh, :ow]   # (C, oh, ow, kh, kw)
     return eye[:, None, None, :, None, None, None] * win.transpose(1, 2, 0, 3, 4)[None, :, :, None]
+
+# %% ../nbs/08_conv.ipynb #b3f0483b
+_BT = np.array([[1, 0, -1, 0], [0, 1, 1, 0], [0, -1, 1, 0], [0, 1, 0, -1]])   # Bᵀ: a row of 4 inputs → 4 numbers
+_G = np.array([[1, 0, 0], [.5, .5, .5], [.5, -.5, .5], [0, 0, 1]])             # G: 3 weights → 4 numbers
+_AT = np.array([[1, 1, 1, 0], [0, 1, -1, -1]])                                 # Aᵀ: 4 products → 2 outputs
+
+def _kron(M): # a small matrix (p, q)
+    "M ⊗ M, (p², q²): the 2-D transform X ↦ M X Mᵀ of a q×q tile as one matrix on its q² numbers."
+    return np.einsum('ak,bl->abkl', M, M).reshape(M.shape[0] ** 2, M.shape[1] ** 2)
+
+_plans = {}   # a matrix (its shape and bytes) → the nonzeros (k, c) of each row, a +1 first where there is one
+
+def _lin(M, # a matrix of 0 and ±1, (p, q)
+         src, # q arrays of one shape
+         out, # p arrays of that shape, written
+         acc=False): # True: add to out instead of overwriting it
+    "out[a] = Σ_k M[a, k]·src[k] (or +=): one whole-array addition or subtraction per nonzero of M."
+    key = (M.shape, M.tobytes())
+    if key not in _plans: _plans[key] = [sorted(((k, c) for k, c in enumerate(row) if c), key=lambda t: -t[1]) for row in M]
+    for o, terms in zip(out, _plans[key]):
+        if not acc:
+            (k0, c0), *terms = terms
+            if c0 < 0: np.negative(src[k0], out=o)
+            elif not terms: np.copyto(o, src[k0])
+            else:
+                (k1, c1), *terms = terms
+                (np.add if c1 > 0 else np.subtract)(src[k0], src[k1], out=o)
+        for k, c in terms: (np.add if c > 0 else np.subtract)(o, src[k], out=o)
+
+def _taps(a, # an array
+          axis, # the axis of the tiles
+          n, # how many positions per tile
+          T): # how many tiles, 2 apart
+    "The n views a[..., k + 2t, ...] (t < T) along `axis`, k = 0 … n−1: position k of every tile at once."
+    return [a[(slice(None),) * axis + (slice(k, k + 2 * T, 2),)] for k in range(n)]
+
+def _overlap(M, # (4, p): tile position k gets Σ_α M[k, α]·src[α]
+             src, # p arrays (…, T, …)
+             a, # the array written, 2T + 2 long along `axis`
+             axis, T): # the tiles' axis in `a`, and their number
+    "a[2t + k] = Σ_α M[k, α]·src[α][t]: tiles 4 long and 2 apart, so positions 2, 3 of a tile add onto 0, 1 of the next."
+    taps = _taps(a, axis, 4, T)
+    _lin(M[:2], src, taps[:2])
+    a[(slice(None),) * axis + (slice(2 * T, None),)] = 0
+    _lin(M[2:], src, taps[2:], acc=True)
+
+# %% ../nbs/08_conv.ipynb #f2569455
+class _Winograd:
+    "The arrays one use of a 3×3 stride-1 Conv2D needs for Winograd's F(2×2, 3×3); the backward ones come on its first backward."
+    def __init__(self, N, C, H, W, O, ph, pw, # batch size, C × H × W in, O out, padding (kernel 3×3, stride 1)
+                 dtype, # the floating-point dtype of every buffer
+                 pooled=True): # False: made for one call in eval mode, never taken back into the pool
+        self.geometry, self.dtype, self.pooled = (N, C, H, W, O, 3, 3, 1, 1, ph, pw), np.dtype(dtype), pooled
+        oh, ow = H + 2 * ph - 2, W + 2 * pw - 2
+        self.T = T1, T2 = (oh + 1) // 2, (ow + 1) // 2                           # tiles of 2×2 outputs (odd sizes: one more)
+        self.y_shape, nt = (N, oh, ow, O), T1 * T2 * N
+        self.xp = np.zeros((2 * T1 + 2, 2 * T2 + 2, N, C), dtype)               # x̃, positions first: (h, w, n, c)
+        self.x_in = self.xp[ph:ph + H, pw:pw + W].transpose(2, 3, 0, 1)          # x (N, C, H, W) is copied in here
+        self.R = np.empty((4, T1, 2 * T2 + 2, N * C), dtype)                    # Bᵀ along h
+        self.U = np.empty((16, nt, C), dtype)                                   # Bᵀ d B: (α, β), rows (ti, tj, n)
+        self.Wk = np.empty((3, 3, C, O), dtype)
+        self.W_in, self.b_in = self.Wk.transpose(3, 2, 0, 1), np.empty(O, dtype)  # W and b are copied in here
+        self.Wt, self.Gk = np.empty((16, C, O), dtype), _kron(_G).astype(dtype)   # G W Gᵀ, and G ⊗ G
+        self.M = np.empty((16, nt, O), dtype)                                   # the 16 products
+        self.S = np.empty((2, 4, T1, T2, N * O), dtype)                         # Aᵀ along α
+        self.Yp = np.empty((T1, 2, T2, 2, N, O), dtype)                         # y, positions first
+        self.y_src = self.Yp.reshape(2 * T1, 2 * T2, N, O).transpose(2, 0, 1, 3)[:, :oh, :ow]   # y (N, oh, ow, O)
+        self.gp = None   # the backward buffers: made by `for_backward`
+
+@patch
+def forward(self:_Winograd, x, W, b): # a batch (N, C, H, W), the weights (O, C, 3, 3) and the bias (O,)
+    "y (N, O, oh, ow), channels last in memory: Bᵀ d B of each 4×4 tile, 16 products with G W Gᵀ, Aᵀ m A of each."
+    T1, T2 = self.T
+    np.copyto(self.x_in, x); np.copyto(self.W_in, W); np.copyto(self.b_in, b)
+    _lin(_BT, _taps(self.xp.reshape(*self.xp.shape[:2], -1), 0, 4, T1), self.R)
+    U = self.U.reshape(4, 4, T1, T2, -1)
+    _lin(_BT, _taps(self.R, 2, 4, T2), [U[:, v] for v in range(4)])
+    np.matmul(self.Gk, self.Wk.reshape(9, -1), out=self.Wt.reshape(16, -1))
+    np.matmul(self.U, self.Wt, out=self.M)
+    self.M[5] += self.b_in                          # product (α, β) = (1, 1) reaches every output with weight 1
+    _lin(_AT, self.M.reshape(4, 4, T1, T2, -1), self.S)
+    _lin(_AT, [self.S[:, v] for v in range(4)], self.Yp.reshape(T1, 2, T2, 2, -1).transpose(3, 1, 0, 2, 4))
+    return self.y_src.copy().transpose(0, 3, 1, 2)   # a new array: (n, h, w, o) in memory
+
+# %% ../nbs/08_conv.ipynb #4e23d6d2
+@patch
+def for_backward(self:_Winograd, x=None): # the use's batch (not needed: this set holds its tiles)
+    "The set with its backward part made (on the first call): A g Aᵀ of each 2×2 tile of g, and dE/dx's scratch."
+    if self.gp is None:
+        N, C, H, W, O, _, _, _, _, ph, pw = self.geometry
+        (T1, T2), (oh, ow), dtype = self.T, self.y_shape[1:3], self.dtype
+        self.gp = np.zeros((2 * T1, 2 * T2, N, O), dtype)                       # g, positions first (odd sizes: a zero row)
+        self.g_in = self.gp[:oh, :ow].transpose(2, 3, 0, 1)
+        self.GA = self.S.reshape(4, T1, 2 * T2, N * O)                          # A along h (forward's scratch, reused)
+        self.Gt = self.M                                                        # A g Aᵀ (in the products' place)
+        self.dWt, self.GkT = np.empty((16, C, O), dtype), self.Gk.T.copy()
+        self.WtT, self.dU = np.empty((16, O, C), dtype), np.empty((16, T1 * T2 * N, C), dtype)
+        self.Q = self.R                                                         # B along w (forward's scratch)
+        self.dxp = np.empty((2 * T1 + 2, 2 * T2 + 2, N, C), dtype)
+        self.dx_src, self.g = self.dxp[ph:ph + H, pw:pw + W].transpose(2, 0, 1, 3), None
+    return self
+
+@patch
+def _transform_g(self:_Winograd, g): # dE/dy (N, O, oh, ow)
+    "A g Aᵀ of each 2×2 tile of g into Gt (16, tiles, O)."
+    (T1, T2), A = self.T, _AT.T
+    np.copyto(self.g_in, g)
+    _lin(A, _taps(self.gp.reshape(2 * T1, 2 * T2, -1), 0, 2, T1), self.GA)
+    Gt = self.Gt.reshape(4, 4, T1, T2, -1)
+    _lin(A, _taps(self.GA, 2, 2, T2), [Gt[:, v] for v in range(4)])
+    self.g = g
+
+@patch
+def weight_grads(self:_Winograd, g): # dE/dy (N, O, oh, ow)
+    "dE/dW = Gᵀ [Σ over tiles (A g Aᵀ) ⊙ (Bᵀ d B)] G, 16 products over the tiles; dE/db = Σ g. New arrays."
+    C, O = self.geometry[1], self.geometry[4]
+    self._transform_g(g)
+    np.matmul(self.U.transpose(0, 2, 1), self.Gt, out=self.dWt)
+    dW = (self.GkT @ self.dWt.reshape(16, -1)).reshape(3, 3, C, O).transpose(3, 2, 0, 1).copy()
+    return {'W': dW, 'b': np.ones(self.gp[..., 0].size, self.dtype) @ self.gp.reshape(-1, O)}
+
+@patch
+def input_grad(self:_Winograd, g): # dE/dy (N, O, oh, ow)
+    "dE/dx = B [(A g Aᵀ) ⊙ (G W Gᵀ)] Bᵀ of each tile, overlapping tiles added; a new array, channels last in memory."
+    T1, T2 = self.T
+    if self.g is not g: self._transform_g(g)     # weight_grads, called just before with the same g, did it
+    self.g = None
+    np.copyto(self.WtT, self.Wt.transpose(0, 2, 1))
+    np.matmul(self.Gt, self.WtT, out=self.dU)
+    dU = self.dU.reshape(4, 4, T1, T2, -1)
+    _overlap(_BT.T, [dU[:, v] for v in range(4)], self.Q, 2, T2)
+    _overlap(_BT.T, self.Q, self.dxp.reshape(*self.dxp.shape[:2], -1), 0, T1)
+    return self.dx_src.copy().transpose(0, 3, 1, 2)
+
+# %% ../nbs/08_conv.ipynb #a38eb213
+def _winograd_fits(conv, # a Conv2D
+                   N): # the batch size
+    "Whether Winograd's set pays: a 3×3 kernel, stride 1, ≥ 32 channels in and out, and enough work (measured; else im2col's)."
+    (C, _, _), (O, oh, ow) = conv.input_shape, conv.output_shape
+    return (conv.winograd and conv.kernel_size == (3, 3) and conv.stride == (1, 1) and C >= 32 and O >= 32
+            and N * oh * ow * C * O >= conv.winograd_from)
+
+@patch
+def _buffers(self:Conv2D, N, dtype):
+    "Buffers for a batch of N: a free set from the pool, or new ones (Winograd's where it fits); in eval mode always new ones."
+    free, fits = self._pool.get(N) if self.training else None, _winograd_fits(self, N)
+    if free and free[-1].dtype == dtype and isinstance(free[-1], _Winograd) == fits: return free.pop()
+    (C, H, W), O = self.input_shape, self.output_shape[0]
+    if fits: return _Winograd(N, C, H, W, O, *self.padding, dtype, pooled=self.training)
+    return _ConvBuffers(N, C, H, W, O, *self.kernel_size, *self.stride, *self.padding, dtype, pooled=self.training)
