@@ -17,18 +17,14 @@ notebooks (JSON, keys sorted, indent 1, UTF-8, a final newline), and only if its
 """
 from __future__ import annotations
 
-import argparse, configparser, json, sys
+import argparse, json, sys
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from run_notebooks import nbs_path  # noqa: E402  (settings.ini's nbs_path, read one way for every tool)
 
 ROOT = Path(__file__).resolve().parent.parent
 KERNELSPEC = {'display_name': 'python3', 'language': 'python', 'name': 'python3'}
-
-
-def nbs_path(root: Path) -> Path:
-    "The notebooks folder of the nbdev project at `root` (settings.ini's `nbs_path`, default `nbs`)."
-    cfg = configparser.ConfigParser()
-    cfg.read(root/'settings.ini', encoding='utf-8')
-    return root/cfg.get('DEFAULT', 'nbs_path', fallback='nbs')
 
 
 def notebooks(nbs: Path) -> list[Path]:
