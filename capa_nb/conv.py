@@ -403,6 +403,7 @@ class _Winograd:
 def forward(self:_Winograd, x, W, b): # a batch (N, C, H, W), the weights (O, C, 3, 3) and the bias (O,)
     "y (N, O, oh, ow), channels last in memory: Bᵀ d B of each 4×4 tile, 16 products with G W Gᵀ, Aᵀ m A of each."
     T1, T2 = self.T
+    self.g = None                                   # M below overwrites the transformed g of any earlier use of this set
     np.copyto(self.x_in, x); np.copyto(self.W_in, W); np.copyto(self.b_in, b)
     _lin(_BT, _taps(self.xp.reshape(*self.xp.shape[:2], -1), 0, 4, T1), self.R)
     U = self.U.reshape(4, 4, T1, T2, -1)
