@@ -8,7 +8,7 @@ __all__ = ['conv_output_size', 'Conv2D']
 # %% ../nbs/08_conv.ipynb #ab478681
 import numbers
 import numpy as np
-from numpy.lib.stride_tricks import sliding_window_view
+from numpy.lib.stride_tricks import sliding_window_view, as_strided
 from fastcore.basics import patch
 from .capa import Capa, _as_shape
 from .dense import init_weights, _size
@@ -181,8 +181,8 @@ class Conv2D(Capa):
     _transient = ('_pool',)  # {N: [free buffers]}: emptied by `_release`, never copied or pickled
     max_batch_sizes = 2      # the pool keeps buffers for at most this many batch sizes, the most recently used
     tile = 2**20             # eval mode: a batch whose window matrix would hold more numbers than this goes tile by tile
-    winograd = True          # 3×3, stride 1, ≥ 32 channels in and out: Winograd's F(2×2, 3×3) (below); False: always im2col
-    winograd_from = 2**20    # ... for a batch whose direct product N·oh·ow·C·O has at least this many multiply-adds
+    winograd = True          # 3×3, stride 1, ≥ 16 channels in and out: Winograd's F(4×4, 3×3) or F(2×2, 3×3) (below); False: always im2col
+    winograd_from = 2**19    # ... for a batch whose direct product N·oh·ow·C·O has at least this many multiply-adds
     def __init__(self,
                  input_shape, # (C, H, W): channels, height and width of one sample
                  out_channels, # O, the number of filters (output channels), an int ≥ 1
@@ -332,152 +332,145 @@ def dy_dparam(self:Conv2D,
     return eye[:, None, None, :, None, None, None] * win.transpose(1, 2, 0, 3, 4)[None, :, :, None]
 
 # %% ../nbs/08_conv.ipynb #b3f0483b
-_BT = np.array([[1, 0, -1, 0], [0, 1, 1, 0], [0, -1, 1, 0], [0, 1, 0, -1]])   # Bᵀ: a row of 4 inputs → 4 numbers
-_G = np.array([[1, 0, 0], [.5, .5, .5], [.5, -.5, .5], [0, 0, 1]])             # G: 3 weights → 4 numbers
-_AT = np.array([[1, 1, 1, 0], [0, 1, -1, -1]])                                 # Aᵀ: 4 products → 2 outputs
+_F = {2: (np.array([[1, 0, -1, 0], [0, 1, 1, 0], [0, -1, 1, 0], [0, 1, 0, -1]]),      # F(2, 3): Bᵀ, 4 inputs → 4 numbers
+          np.array([[1, 0, 0], [.5, .5, .5], [.5, -.5, .5], [0, 0, 1]]),               # G: 3 weights → 4 numbers
+          np.array([[1, 1, 1, 0], [0, 1, -1, -1]])),                                    # Aᵀ: 4 products → 2 outputs
+      4: (np.array([[4, 0, -5, 0, 1, 0], [0, -4, -4, 1, 1, 0], [0, 4, -4, -1, 1, 0],    # F(4, 3): Bᵀ, 6 inputs → 6 numbers
+                    [0, -2, -1, 2, 1, 0], [0, 2, -1, -2, 1, 0], [0, 4, 0, -5, 0, 1]]),
+          np.array([[1 / 4, 0, 0], [-1 / 6, -1 / 6, -1 / 6], [-1 / 6, 1 / 6, -1 / 6],  # G: 3 weights → 6 numbers
+                    [1 / 24, 1 / 12, 1 / 6], [1 / 24, -1 / 12, 1 / 6], [0, 0, 1]]),
+          np.array([[1, 1, 1, 1, 1, 0], [0, 1, -1, 2, -2, 0], [0, 1, 1, 4, 4, 0], [0, 1, -1, 8, -8, 1]]))}  # Aᵀ: 6 → 4
 
 def _kron(M): # a small matrix (p, q)
     "M ⊗ M, (p², q²): the 2-D transform X ↦ M X Mᵀ of a q×q tile as one matrix on its q² numbers."
     return np.einsum('ak,bl->abkl', M, M).reshape(M.shape[0] ** 2, M.shape[1] ** 2)
 
-_plans = {}   # a matrix (its shape and bytes) → the nonzeros (k, c) of each row, a +1 first where there is one
+def _sandwich(M, # the transform (p, q), in the arrays' dtype
+              src, # q·q·R numbers: q×q tiles, position first, as (q, q, R) (contiguous)
+              mid, # scratch for p·q·R numbers
+              out): # p·p·R numbers, written: (p, p, R)
+    "out = M X Mᵀ for every tile X of src: two matrix products, along the tiles' first axis and then their second."
+    (p, q), mid = M.shape, mid.reshape(-1)[:M.shape[0] * src.size // M.shape[1]]
+    np.matmul(M, src.reshape(q, -1), out=mid.reshape(p, -1))
+    np.matmul(M, mid.reshape(p, q, -1), out=out.reshape(p, p, -1))
+    return out
 
-def _lin(M, # a matrix of 0 and ±1, (p, q)
-         src, # q arrays of one shape
-         out, # p arrays of that shape, written
-         acc=False): # True: add to out instead of overwriting it
-    "out[a] = Σ_k M[a, k]·src[k] (or +=): one whole-array addition or subtraction per nonzero of M."
-    key = (M.shape, M.tobytes())
-    if key not in _plans: _plans[key] = [sorted(((k, c) for k, c in enumerate(row) if c), key=lambda t: -t[1]) for row in M]
-    for o, terms in zip(out, _plans[key]):
-        if not acc:
-            (k0, c0), *terms = terms
-            if c0 < 0: np.negative(src[k0], out=o)
-            elif not terms: np.copyto(o, src[k0])
-            else:
-                (k1, c1), *terms = terms
-                (np.add if c1 > 0 else np.subtract)(src[k0], src[k1], out=o)
-        for k, c in terms: (np.add if c > 0 else np.subtract)(o, src[k], out=o)
-
-def _taps(a, # an array
-          axis, # the axis of the tiles
-          n, # how many positions per tile
-          T): # how many tiles, 2 apart
-    "The n views a[..., k + 2t, ...] (t < T) along `axis`, k = 0 … n−1: position k of every tile at once."
-    return [a[(slice(None),) * axis + (slice(k, k + 2 * T, 2),)] for k in range(n)]
-
-def _overlap(M, # (4, p): tile position k gets Σ_α M[k, α]·src[α]
-             src, # p arrays (…, T, …)
-             a, # the array written, 2T + 2 long along `axis`
-             axis, T): # the tiles' axis in `a`, and their number
-    "a[2t + k] = Σ_α M[k, α]·src[α][t]: tiles 4 long and 2 apart, so positions 2, 3 of a tile add onto 0, 1 of the next."
-    taps = _taps(a, axis, 4, T)
-    _lin(M[:2], src, taps[:2])
-    a[(slice(None),) * axis + (slice(2 * T, None),)] = 0
-    _lin(M[2:], src, taps[2:], acc=True)
+def _tile_view(a, # positions first, (h, w, ...) contiguous, at least m·T1 + 2 by m·T2 + 2
+               n, m, T1, T2): # tiles n×n, m apart, T1 × T2 of them
+    "The n×n tiles of `a`, m apart, as one strided view (n, n, T1, T2, rest): neighbouring tiles share n − m rows."
+    s = a.strides
+    return as_strided(a, (n, n, T1, T2, int(np.prod(a.shape[2:]))), (s[0], s[1], m * s[0], m * s[1], a.itemsize), writeable=False)
 
 # %% ../nbs/08_conv.ipynb #f2569455
 class _Winograd:
-    "The arrays one use of a 3×3 stride-1 Conv2D needs for Winograd's F(2×2, 3×3); the backward ones come on its first backward."
+    "The arrays one use of a 3×3 stride-1 Conv2D needs for Winograd's F(m×m, 3×3); the backward ones come on its first backward."
     def __init__(self, N, C, H, W, O, ph, pw, # batch size, C × H × W in, O out, padding (kernel 3×3, stride 1)
                  dtype, # the floating-point dtype of every buffer
-                 pooled=True): # False: made for one call in eval mode, never taken back into the pool
-        self.geometry, self.dtype, self.pooled = (N, C, H, W, O, 3, 3, 1, 1, ph, pw), np.dtype(dtype), pooled
+                 pooled=True, # False: made for one call in eval mode, never taken back into the pool
+                 m=4): # outputs per tile along each axis: 4 (F(4×4, 3×3)) or 2 (F(2×2, 3×3))
+        self.geometry, self.dtype, self.pooled, self.m, n = (N, C, H, W, O, 3, 3, 1, 1, ph, pw), np.dtype(dtype), pooled, m, m + 2
+        BT, G, AT = (M.astype(dtype) for M in _F[m])
+        self.BT, self.B, self.AT, self.A = BT, BT.T.copy(), AT, AT.T.copy()
         oh, ow = H + 2 * ph - 2, W + 2 * pw - 2
-        self.T = T1, T2 = (oh + 1) // 2, (ow + 1) // 2                           # tiles of 2×2 outputs (odd sizes: one more)
+        self.T = T1, T2 = -(-oh // m), -(-ow // m)                               # tiles of m×m outputs (a part-tile: one more)
         self.y_shape, nt = (N, oh, ow, O), T1 * T2 * N
-        self.xp = np.zeros((2 * T1 + 2, 2 * T2 + 2, N, C), dtype)               # x̃, positions first: (h, w, n, c)
+        self.xp = np.zeros((m * T1 + 2, m * T2 + 2, N, C), dtype)               # x̃, positions first: (h, w, n, c)
         self.x_in = self.xp[ph:ph + H, pw:pw + W].transpose(2, 3, 0, 1)          # x (N, C, H, W) is copied in here
-        self.R = np.empty((4, T1, 2 * T2 + 2, N * C), dtype)                    # Bᵀ along h
-        self.U = np.empty((16, nt, C), dtype)                                   # Bᵀ d B: (α, β), rows (ti, tj, n)
-        self.Wk = np.empty((3, 3, C, O), dtype)
-        self.W_in, self.b_in = self.Wk.transpose(3, 2, 0, 1), np.empty(O, dtype)  # W and b are copied in here
-        self.Wt, self.Gk = np.empty((16, C, O), dtype), _kron(_G).astype(dtype)   # G W Gᵀ, and G ⊗ G
-        self.M = np.empty((16, nt, O), dtype)                                   # the 16 products
-        self.S = np.empty((2, 4, T1, T2, N * O), dtype)                         # Aᵀ along α
-        self.Yp = np.empty((T1, 2, T2, 2, N, O), dtype)                         # y, positions first
-        self.y_src = self.Yp.reshape(2 * T1, 2 * T2, N, O).transpose(2, 0, 1, 3)[:, :oh, :ow]   # y (N, oh, ow, O)
+        self.tiles, self.D = _tile_view(self.xp, n, m, T1, T2), np.empty((n, n, T1, T2, N * C), dtype)
+        self.Z = np.empty(n * n * nt * max(C, O), dtype)                        # scratch: one axis transformed
+        self.U = np.empty((n * n, nt, C), dtype)                                # Bᵀ D B: (α, β), rows (ti, tj, n)
+        self.G2 = _kron(G)                                                      # G ⊗ G (n², 9)
+        self.W_in, self.b_in = np.empty((O, C, 3, 3), dtype), np.empty(O, dtype)  # W and b are copied in here
+        self.Wt, self.WtT = np.empty((n * n, C, O), dtype), np.empty((n * n, O, C), dtype)   # G W Gᵀ, and per (α, β) transposed
+        self.M = np.empty((n * n, nt, O), dtype)                                # the n² products
+        self.Y = np.empty((m, m, T1, T2, N, O), dtype)                          # Aᵀ M A: y by position in the tile
         self.gp = None   # the backward buffers: made by `for_backward`
 
 @patch
 def forward(self:_Winograd, x, W, b): # a batch (N, C, H, W), the weights (O, C, 3, 3) and the bias (O,)
-    "y (N, O, oh, ow), channels last in memory: Bᵀ d B of each 4×4 tile, 16 products with G W Gᵀ, Aᵀ m A of each."
-    T1, T2 = self.T
+    "y (N, O, oh, ow), channels last in memory: Bᵀ D B of each tile, n² products with G W Gᵀ, then Aᵀ M A and the bias."
+    (T1, T2), m, (N, C, _, _, O) = self.T, self.m, self.geometry[:5]
     self.g = None                                   # M below overwrites the transformed g of any earlier use of this set
-    np.copyto(self.x_in, x); np.copyto(self.W_in, W); np.copyto(self.b_in, b)
-    _lin(_BT, _taps(self.xp.reshape(*self.xp.shape[:2], -1), 0, 4, T1), self.R)
-    U = self.U.reshape(4, 4, T1, T2, -1)
-    _lin(_BT, _taps(self.R, 2, 4, T2), [U[:, v] for v in range(4)])
-    np.matmul(self.Gk, self.Wk.reshape(9, -1), out=self.Wt.reshape(16, -1))
+    np.copyto(self.x_in, x); np.copyto(self.W_in, W); np.copyto(self.b_in, b); np.copyto(self.D, self.tiles)
+    _sandwich(self.BT, self.D, self.Z, self.U)
+    np.matmul(self.G2, self.W_in.transpose(2, 3, 1, 0).reshape(9, C * O), out=self.Wt.reshape(len(self.Wt), -1))
+    np.copyto(self.WtT, self.Wt.transpose(0, 2, 1))
     np.matmul(self.U, self.Wt, out=self.M)
-    self.M[5] += self.b_in                          # product (α, β) = (1, 1) reaches every output with weight 1
-    _lin(_AT, self.M.reshape(4, 4, T1, T2, -1), self.S)
-    _lin(_AT, [self.S[:, v] for v in range(4)], self.Yp.reshape(T1, 2, T2, 2, -1).transpose(3, 1, 0, 2, 4))
-    return self.y_src.copy().transpose(0, 3, 1, 2)   # a new array: (n, h, w, o) in memory
+    _sandwich(self.AT, self.M, self.Z, self.Y)
+    y = np.empty((N, m * T1, m * T2, O), self.dtype)                           # a new array, channels last: (n, h, w, o)
+    np.add(self.Y, self.b_in, out=y.reshape(N, T1, m, T2, m, O).transpose(2, 4, 1, 3, 0, 5))
+    return np.ascontiguousarray(y[:, :self.y_shape[1], :self.y_shape[2]]).transpose(0, 3, 1, 2)   # a part-tile: cut, one copy
 
 # %% ../nbs/08_conv.ipynb #4e23d6d2
 @patch
 def for_backward(self:_Winograd, x=None): # the use's batch (not needed: this set holds its tiles)
-    "The set with its backward part made (on the first call): A g Aᵀ of each 2×2 tile of g, and dE/dx's scratch."
+    "The set with its backward part made (on the first call): A g Aᵀ of each m×m tile of g, and dE/dx's scratch."
     if self.gp is None:
         N, C, H, W, O, _, _, _, _, ph, pw = self.geometry
-        (T1, T2), (oh, ow), dtype = self.T, self.y_shape[1:3], self.dtype
-        self.gp = np.zeros((2 * T1, 2 * T2, N, O), dtype)                       # g, positions first (odd sizes: a zero row)
-        self.g_in = self.gp[:oh, :ow].transpose(2, 3, 0, 1)
-        self.GA = self.S.reshape(4, T1, 2 * T2, N * O)                          # A along h (forward's scratch, reused)
+        (T1, T2), (oh, ow), m, dtype = self.T, self.y_shape[1:3], self.m, self.dtype
+        self.gp = np.zeros((N, m * T1, m * T2, O), dtype)                       # g, channels last (a part-tile: zeros)
+        self.g_in = self.gp[:, :oh, :ow].transpose(0, 3, 1, 2)
+        self.g_tiles = self.gp.reshape(N, T1, m, T2, m, O).transpose(2, 4, 1, 3, 0, 5)
+        self.Gm = np.empty((m, m, T1, T2, N, O), dtype)                         # g by position in the tile
         self.Gt = self.M                                                        # A g Aᵀ (in the products' place)
-        self.dWt, self.GkT = np.empty((16, C, O), dtype), self.Gk.T.copy()
-        self.WtT, self.dU = np.empty((16, O, C), dtype), np.empty((16, T1 * T2 * N, C), dtype)
-        self.Q = self.R                                                         # B along w (forward's scratch)
-        self.dxp = np.empty((2 * T1 + 2, 2 * T2 + 2, N, C), dtype)
-        self.dx_src, self.g = self.dxp[ph:ph + H, pw:pw + W].transpose(2, 0, 1, 3), None
+        self.dWt, self.GkT = np.empty(self.Wt.shape, dtype), self.G2.T.copy()
+        self.dU, self.ones = np.empty(self.U.shape, dtype), np.ones(N * m * T1 * m * T2, dtype)
+        self.dxb = np.zeros((T1 + 1, m, T2 + 1, m, N, C), dtype)                # dE/dx̃ in m×m blocks, one more each way
+        self.dx_src, self.g = self.dxb.reshape(m * T1 + m, m * T2 + m, N, C)[ph:ph + H, pw:pw + W].transpose(2, 0, 1, 3), None
     return self
 
 @patch
 def _transform_g(self:_Winograd, g): # dE/dy (N, O, oh, ow)
-    "A g Aᵀ of each 2×2 tile of g into Gt (16, tiles, O)."
-    (T1, T2), A = self.T, _AT.T
-    np.copyto(self.g_in, g)
-    _lin(A, _taps(self.gp.reshape(2 * T1, 2 * T2, -1), 0, 2, T1), self.GA)
-    Gt = self.Gt.reshape(4, 4, T1, T2, -1)
-    _lin(A, _taps(self.GA, 2, 2, T2), [Gt[:, v] for v in range(4)])
+    "A g Aᵀ of each m×m tile of g into Gt (n², tiles, O)."
+    (T1, T2), m, (N, oh, ow, O) = self.T, self.m, self.y_shape
+    if (oh, ow) == (m * T1, m * T2):                # whole tiles: straight into place
+        np.copyto(self.Gm, g.transpose(0, 2, 3, 1).reshape(N, T1, m, T2, m, O).transpose(2, 4, 1, 3, 0, 5))
+    else: np.copyto(self.g_in, g); np.copyto(self.Gm, self.g_tiles)   # through zero-padded g
+    _sandwich(self.A, self.Gm, self.Z, self.Gt)
     self.g = g
 
 @patch
 def weight_grads(self:_Winograd, g): # dE/dy (N, O, oh, ow)
-    "dE/dW = Gᵀ [Σ over tiles (A g Aᵀ) ⊙ (Bᵀ d B)] G, 16 products over the tiles; dE/db = Σ g. New arrays."
+    "dE/dW = Gᵀ [Σ over tiles (A g Aᵀ) ⊙ (Bᵀ D B)] G, n² products over the tiles; dE/db = Σ g. New arrays."
     C, O = self.geometry[1], self.geometry[4]
     self._transform_g(g)
     np.matmul(self.U.transpose(0, 2, 1), self.Gt, out=self.dWt)
-    dW = (self.GkT @ self.dWt.reshape(16, -1)).reshape(3, 3, C, O).transpose(3, 2, 0, 1).copy()
-    return {'W': dW, 'b': np.ones(self.gp[..., 0].size, self.dtype) @ self.gp.reshape(-1, O)}
+    dW = (self.GkT @ self.dWt.reshape(len(self.dWt), -1)).reshape(3, 3, C, O).transpose(3, 2, 0, 1).copy()
+    return {'W': dW, 'b': self.ones @ self.Gm.reshape(-1, O)}
 
 @patch
 def input_grad(self:_Winograd, g): # dE/dy (N, O, oh, ow)
     "dE/dx = B [(A g Aᵀ) ⊙ (G W Gᵀ)] Bᵀ of each tile, overlapping tiles added; a new array, channels last in memory."
-    T1, T2 = self.T
+    (T1, T2), m = self.T, self.m
     if self.g is not g: self._transform_g(g)     # weight_grads, called just before with the same g, did it
     self.g = None
-    np.copyto(self.WtT, self.Wt.transpose(0, 2, 1))
     np.matmul(self.Gt, self.WtT, out=self.dU)
-    dU = self.dU.reshape(4, 4, T1, T2, -1)
-    _overlap(_BT.T, [dU[:, v] for v in range(4)], self.Q, 2, T2)
-    _overlap(_BT.T, self.Q, self.dxp.reshape(*self.dxp.shape[:2], -1), 0, T1)
-    return self.dx_src.copy().transpose(0, 3, 1, 2)
+    dD = _sandwich(self.B, self.dU, self.Z, self.D).reshape(m + 2, m + 2, T1, T2, *self.dxb.shape[-2:])
+    blk, lo, hi = self.dxb, dD[:m].transpose(2, 0, 1, 3, 4, 5), dD[m:].transpose(2, 0, 1, 3, 4, 5)   # tile rows 0…m−1, m, m+1
+    blk[T1] = 0; blk[:, :, T2] = 0                                          # block row and column T1, T2 get only overlaps
+    np.copyto(blk[:T1, :, :T2], lo[:, :, :m].transpose(0, 1, 3, 2, 4, 5))      # a tile's first m×m: its own block
+    blk[:T1, :, 1:, :2] += lo[:, :, m:].transpose(0, 1, 3, 2, 4, 5)            # its last 2 columns: the next block along w
+    blk[1:, :2, :T2] += hi[:, :, :m].transpose(0, 1, 3, 2, 4, 5)               # its last 2 rows: the next block along h
+    blk[1:, :2, 1:, :2] += hi[:, :, m:].transpose(0, 1, 3, 2, 4, 5)            # and the corner: the next along both
+    return self.dx_src.copy().transpose(0, 3, 1, 2)                          # channels last in memory, as y
 
 # %% ../nbs/08_conv.ipynb #a38eb213
 def _winograd_fits(conv, # a Conv2D
                    N): # the batch size
-    "Whether Winograd's set pays: a 3×3 kernel, stride 1, ≥ 32 channels in and out, and enough work (measured; else im2col's)."
+    "Whether Winograd's set pays: a 3×3 kernel, stride 1, ≥ 16 channels in and out, and enough work (measured; else im2col's)."
     (C, _, _), (O, oh, ow) = conv.input_shape, conv.output_shape
-    return (conv.winograd and conv.kernel_size == (3, 3) and conv.stride == (1, 1) and C >= 32 and O >= 32
+    return (conv.winograd and conv.kernel_size == (3, 3) and conv.stride == (1, 1) and C >= 16 and O >= 16
             and N * oh * ow * C * O >= conv.winograd_from)
+
+def _winograd_tile(oh, ow): # the output's height and width
+    "m of F(m×m, 3×3): 4 where its n² = 36 products per tile cover the output in fewer products than F(2×2)'s 16 do, else 2."
+    return 4 if 36 * -(-oh // 4) * -(-ow // 4) < 16 * -(-oh // 2) * -(-ow // 2) else 2
 
 @patch
 def _buffers(self:Conv2D, N, dtype):
     "Buffers for a batch of N: a free set from the pool, or new ones (Winograd's where it fits); in eval mode always new ones."
     free, fits = self._pool.get(N) if self.training else None, _winograd_fits(self, N)
     if free and free[-1].dtype == dtype and isinstance(free[-1], _Winograd) == fits: return free.pop()
-    (C, H, W), O = self.input_shape, self.output_shape[0]
-    if fits: return _Winograd(N, C, H, W, O, *self.padding, dtype, pooled=self.training)
+    (C, H, W), (O, oh, ow) = self.input_shape, self.output_shape
+    if fits: return _Winograd(N, C, H, W, O, *self.padding, dtype, pooled=self.training, m=_winograd_tile(oh, ow))
     return _ConvBuffers(N, C, H, W, O, *self.kernel_size, *self.stride, *self.padding, dtype, pooled=self.training)
