@@ -379,8 +379,8 @@ class _Winograd:
         self.tiles, self.D = _tile_view(self.xp, n, m, T1, T2), np.empty((n, n, T1, T2, N * C), dtype)
         self.Z = np.empty(n * n * nt * max(C, O), dtype)                        # scratch: one axis transformed
         self.U = np.empty((n * n, nt, C), dtype)                                # Bᵀ D B: (α, β), rows (ti, tj, n)
-        self.G2 = _kron(G)                                                      # G ⊗ G (n², 9)
-        self.W_in, self.b_in = np.empty((O, C, 3, 3), dtype), np.empty(O, dtype)  # W and b are copied in here
+        self.G, self.Wk, self.Zw = G, np.empty((3, 3, C, O), dtype), np.empty(n * 3 * C * O, dtype)   # W by tap; scratch
+        self.W_in, self.b_in = self.Wk.transpose(3, 2, 0, 1), np.empty(O, dtype)  # W (O, C, 3, 3) and b are copied in here
         self.Wt, self.WtT = np.empty((n * n, C, O), dtype), np.empty((n * n, O, C), dtype)   # G W Gᵀ, and per (α, β) transposed
         self.M = np.empty((n * n, nt, O), dtype)                                # the n² products
         self.Y = np.empty((m, m, T1, T2, N, O), dtype)                          # Aᵀ M A: y by position in the tile
@@ -393,7 +393,7 @@ def forward(self:_Winograd, x, W, b): # a batch (N, C, H, W), the weights (O, C,
     self.g = None                                   # M below overwrites the transformed g of any earlier use of this set
     np.copyto(self.x_in, x); np.copyto(self.W_in, W); np.copyto(self.b_in, b); np.copyto(self.D, self.tiles)
     _sandwich(self.BT, self.D, self.Z, self.U)
-    np.matmul(self.G2, self.W_in.transpose(2, 3, 1, 0).reshape(9, C * O), out=self.Wt.reshape(len(self.Wt), -1))
+    _sandwich(self.G, self.Wk, self.Zw, self.Wt)
     np.copyto(self.WtT, self.Wt.transpose(0, 2, 1))
     np.matmul(self.U, self.Wt, out=self.M)
     _sandwich(self.AT, self.M, self.Z, self.Y)
@@ -413,7 +413,7 @@ def for_backward(self:_Winograd, x=None): # the use's batch (not needed: this se
         self.g_tiles = self.gp.reshape(N, T1, m, T2, m, O).transpose(2, 4, 1, 3, 0, 5)
         self.Gm = np.empty((m, m, T1, T2, N, O), dtype)                         # g by position in the tile
         self.Gt = self.M                                                        # A g Aᵀ (in the products' place)
-        self.dWt, self.GkT = np.empty(self.Wt.shape, dtype), self.G2.T.copy()
+        self.dWt, self.GT = np.empty(self.Wt.shape, dtype), self.G.T.copy()
         self.dU, self.ones = np.empty(self.U.shape, dtype), np.ones(N * m * T1 * m * T2, dtype)
         self.dxb = np.zeros((T1 + 1, m, T2 + 1, m, N, C), dtype)                # dE/dx̃ in m×m blocks, one more each way
         self.dx_src, self.g = self.dxb.reshape(m * T1 + m, m * T2 + m, N, C)[ph:ph + H, pw:pw + W].transpose(2, 0, 1, 3), None
@@ -435,7 +435,7 @@ def weight_grads(self:_Winograd, g): # dE/dy (N, O, oh, ow)
     C, O = self.geometry[1], self.geometry[4]
     self._transform_g(g)
     np.matmul(self.U.transpose(0, 2, 1), self.Gt, out=self.dWt)
-    dW = (self.GkT @ self.dWt.reshape(len(self.dWt), -1)).reshape(3, 3, C, O).transpose(3, 2, 0, 1).copy()
+    dW = _sandwich(self.GT, self.dWt, self.Zw, np.empty((3, 3, C, O), self.dtype)).transpose(3, 2, 0, 1).copy()
     return {'W': dW, 'b': self.ones @ self.Gm.reshape(-1, O)}
 
 @patch
