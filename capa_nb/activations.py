@@ -253,6 +253,38 @@ def _erfc(x):
     res[i] = np.where(flat[i] > 0, 0.0, np.where(flat[i] < 0, 2.0, np.nan))
     return out
 
+# %% ../nbs/02_activations.ipynb #1f2dc391
+_PHI_STEPS = 2**14                      # Φ tabulated on [−10, 10] in this many steps, h = 20/2¹⁴ ≈ 0.0012
+
+def _phi_table(steps=_PHI_STEPS): # how many steps of [−10, 10]
+    "x_i, Φ(x_i) and the slope s_i to the next point, in float32, for the table of Φ (the first step 0: Φ is 0 on the left)."
+    h = 20 / steps
+    x = -10 + h * np.arange(steps + 1)
+    phi = 0.5 * _erfc(-np.sqrt(0.5) * x)                          # in float64, to a few ulp
+    phi[0] = 0.0                                                  # Φ(−10) ≈ 7.6e-24, and below −10 exactly 0
+    s = np.diff(phi) / h; s[0] = 0.0
+    return x[:-1].astype(np.float32), phi[:-1].astype(np.float32), s.astype(np.float32)
+
+_PHI32 = _phi_table()
+
+def _Phi32(x): # a float32 array
+    "Φ(x) elementwise for float32 x, by linear interpolation in the table: errors below 1e-7 plus float32 rounding."
+    xs, phi, s = _PHI32
+    c = np.clip(x, np.float32(-10), np.float32(10 - 10 / _PHI_STEPS))   # right of the table: its last step, where Φ rounds to 1
+    t = c + np.float32(10); t *= np.float32(_PHI_STEPS / 20)
+    i = t.astype(np.intp)                                                # the step x_i ≤ c < x_{i+1}
+    d = c - xs.take(i)
+    d *= s.take(i); d += phi.take(i)
+    return d
+
+def _by_blocks(fn, # a function of arrays of one shape, elementwise
+               *arrays, # arrays of one shape
+               block=2**15): # numbers per block: 128 KiB of float32, which stay in the cache through fn's passes
+    "fn of the arrays, block by block of their flattened elements, into one new array shaped like them."
+    out = np.empty_like(arrays[0]); o, flat = out.reshape(-1), [np.ravel(a) for a in arrays]
+    for i in range(0, o.size, block): o[i:i + block] = fn(*(a[i:i + block] for a in flat))
+    return out
+
 # %% ../nbs/02_activations.ipynb #6b72cd3b
 _SQRT1_2, _SQRT_2_PI, _KAPPA = 0.7071067811865476, 0.7978845608028654, 0.044715   # 1/√2, √(2/π), the tanh form's cubic term
 _INV_SQRT_2PI = 0.3989422804014327                                                  # 1/√(2π)
@@ -276,20 +308,28 @@ class GELU(_Elementwise):
 
     def f(self,
           x): # the input: a batch (N, *input_shape), or one sample
-        "x·Φ(x): Φ by erfc in float64, or the tanh form in x's dtype, as torch computes it."
+        "x·Φ(x): Φ by fdlibm's erfc in float64 or from its table for float32, or the tanh form in x's dtype, as torch computes it."
         if self.approximate == 'tanh': return 0.5 * x * (1 + self._tanh_parts(x)[0])
-        x64 = x.astype(np.float64, copy=False)                       # erfc is written for float64; y goes back to x's dtype
+        if x.dtype == np.float32: return _by_blocks(lambda v: v * _Phi32(v), x)   # Φ from its table
+        x64 = x.astype(np.float64, copy=False)                       # fdlibm's erfc is written for float64; y goes back to x's dtype
         return (x64 * (0.5 * _erfc(-_SQRT1_2 * x64))).astype(x.dtype, copy=False)
 
     def df(self,
            x, # the input
            y): # the output f(x) of the same forward
-        "Φ(x) + x·φ(x) (φ the normal density), or the derivative of the tanh form, from the input."
+        "Φ(x) + x·φ(x) (φ the normal density), with Φ(x) = y/x from the forward (1/2 at 0); or the derivative of the tanh form."
         if self.approximate == 'tanh':
             t, c = self._tanh_parts(x)
             return 0.5 * (1 + t) + 0.5 * x * ((1 - t * t) * (_SQRT_2_PI * (1 + 3 * _KAPPA * c * c)))
-        x64, c = x.astype(np.float64, copy=False), np.clip(x, -40, 40).astype(np.float64, copy=False)
-        return (0.5 * _erfc(-_SQRT1_2 * x64) + x64 * (_INV_SQRT_2PI * np.exp(-0.5 * c * c))).astype(x.dtype, copy=False)
+        with np.errstate(over='ignore'): return _by_blocks(self._slope, x, y)   # x² may overflow: then φ(x) is 0, rightly
+
+    def _slope(self, x, y): # a block of the inputs and of their outputs
+        "Φ(x) + x·φ(x), with Φ(x) = y/x, to 2 units in the last place (1/2 at x = 0): no second erfc."
+        d = np.divide(y, x, out=np.full_like(x, 0.5), where=x != 0)
+        e = x * x; e *= np.asarray(-0.5, x.dtype); np.exp(e, out=e)
+        e *= np.asarray(_INV_SQRT_2PI, x.dtype); e *= x
+        d += e
+        return d
 
 # %% ../nbs/02_activations.ipynb #03725ab8
 def _row_blocks(blocks, shape):
