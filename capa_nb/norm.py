@@ -106,7 +106,8 @@ def param_vjp(self:LayerNorm, x, y, g, saved):
     "dE/dγ = Σ g ⊙ x̂ and dE/dβ = Σ g, over the batch and the groups of each sample."
     if not self.elementwise_affine: return {}
     g2, shape = self._groups(g), self.normalized_shape
-    return {'gamma': np.einsum('ij,ij->j', g2, self._groups(saved[0])).reshape(shape), 'beta': g2.sum(0).reshape(shape)}
+    ones = np.ones(len(g2), g2.dtype)                   # Σ over the groups as matrix-vector products: BLAS, faster than sum(0)
+    return {'gamma': (ones @ (g2 * self._groups(saved[0]))).reshape(shape), 'beta': (ones @ g2).reshape(shape)}
 
 @patch
 def dy_dx(self:LayerNorm, x):
