@@ -277,12 +277,12 @@ def _Phi32(x): # a float32 array
     d *= s.take(i); d += phi.take(i)
     return d
 
-def _by_blocks(fn, # a function of arrays of one shape, elementwise
+def _by_blocks(fn, # fn(out, *blocks) writes into out an elementwise function of the blocks
                *arrays, # arrays of one shape
                block=2**15): # numbers per block: 128 KiB of float32, which stay in the cache through fn's passes
     "fn of the arrays, block by block of their flattened elements, into one new array shaped like them."
     out = np.empty_like(arrays[0]); o, flat = out.reshape(-1), [np.ravel(a) for a in arrays]
-    for i in range(0, o.size, block): o[i:i + block] = fn(*(a[i:i + block] for a in flat))
+    for i in range(0, o.size, block): fn(o[i:i + block], *(a[i:i + block] for a in flat))
     return out
 
 # %% ../nbs/02_activations.ipynb #6b72cd3b
@@ -310,7 +310,7 @@ class GELU(_Elementwise):
           x): # the input: a batch (N, *input_shape), or one sample
         "x·Φ(x): Φ by fdlibm's erfc in float64 or from its table for float32, or the tanh form in x's dtype, as torch computes it."
         if self.approximate == 'tanh': return 0.5 * x * (1 + self._tanh_parts(x)[0])
-        if x.dtype == np.float32: return _by_blocks(lambda v: v * _Phi32(v), x)   # Φ from its table
+        if x.dtype == np.float32: return _by_blocks(lambda out, v: np.multiply(v, _Phi32(v), out=out), x)   # Φ from its table
         x64 = x.astype(np.float64, copy=False)                       # fdlibm's erfc is written for float64; y goes back to x's dtype
         return (x64 * (0.5 * _erfc(-_SQRT1_2 * x64))).astype(x.dtype, copy=False)
 
@@ -323,13 +323,18 @@ class GELU(_Elementwise):
             return 0.5 * (1 + t) + 0.5 * x * ((1 - t * t) * (_SQRT_2_PI * (1 + 3 * _KAPPA * c * c)))
         with np.errstate(over='ignore'): return _by_blocks(self._slope, x, y)   # x² may overflow: then φ(x) is 0, rightly
 
-    def _slope(self, x, y): # a block of the inputs and of their outputs
-        "Φ(x) + x·φ(x), with Φ(x) = y/x, to 2 units in the last place (1/2 at x = 0): no second erfc."
-        d = np.divide(y, x, out=np.full_like(x, 0.5), where=x != 0)
+    def vjp(self, x, y, g): # the recorded input and output, and dE/dy
+        "dE/dx = g ⊙ GELU'(x), block by block (the slope and the product while the block is in the cache)."
+        if self.approximate == 'tanh': return super().vjp(x, y, g)
+        def grad(out, x, y, g): self._slope(out, x, y); out *= g
+        with np.errstate(over='ignore'): return _by_blocks(grad, x, y, g)
+
+    def _slope(self, out, x, y): # where to write, a block of the inputs and of their outputs
+        "Φ(x) + x·φ(x) into out, with Φ(x) = y/x, to 2 units in the last place (1/2 at x = 0): no second erfc."
+        out[...] = 0.5; np.divide(y, x, out=out, where=x != 0)
         e = x * x; e *= np.asarray(-0.5, x.dtype); np.exp(e, out=e)
         e *= np.asarray(_INV_SQRT_2PI, x.dtype); e *= x
-        d += e
-        return d
+        out += e
 
 # %% ../nbs/02_activations.ipynb #03725ab8
 def _row_blocks(blocks, shape):
