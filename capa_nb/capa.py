@@ -50,6 +50,7 @@ class Capa:
     _wiki = False     # set by `_check_protocol`: the subclass writes forward/backward itself, as the wiki does
     tracks = False    # True: `track(x, y, saved)` updates `buffers` after f in a recorded training pass (BatchNorm's statistics)
     batch_coupled = False  # True: in training mode a sample's y depends on the whole batch, so Jacobians are over the batch
+    takes_ids = False  # True: the input is integer ids (an Embedding's), kept as int64 and not differentiated: no dE/dx
 
     def __init_subclass__(cls, **kwargs):
         "Check the subclass's protocol when it is defined, and that its `__init__` leaves a valid capa."
@@ -141,6 +142,44 @@ def _check_real(value, who, name, low=-np.inf, high=np.inf, high_open=False):
         shown = f"{value!r:.60}" + ('…' if len(repr(value)) > 60 else '')
         raise ValueError(f"{_who(who)}: {name} must be a finite real number{where}, got {shown}")
     return v  # a Python float scales float32 arrays without upcasting them
+
+# %% ../nbs/00_capa.ipynb #35ff19f5
+_INT64_MAX = 2 ** 63 - 1
+
+def _as_ids(a, who, what):
+    "`a` as an int64 array of integer ids; `ValueError` naming `who` for bools, non-integral or non-finite values, `TypeError` for non-numbers."
+    if isinstance(a, np.ma.MaskedArray): raise TypeError(f"{_who(who)}: {what} is a masked array, and capas do not honour masks")
+    try: a = np.asarray(a)
+    except ValueError as e: raise ValueError(f"{_who(who)}: {what} is not a rectangular array ({e})") from None
+    kind = a.dtype.kind
+    if kind == 'b' and a.size:
+        raise ValueError(f"{_who(who)}: {what} must hold integer ids, got booleans: {_first_bad(a, np.ones(a.shape, bool))}; "
+                         f"pass a.astype(int) if you mean the ids 0 and 1")
+    if kind in 'iub':
+        if a.dtype == np.uint64 and a.size and a.max() > _INT64_MAX:
+            raise ValueError(f"{_who(who)}: {what} holds ids too large for int64: {_first_bad(a, a > _INT64_MAX)}")
+        return a.astype(np.int64, copy=False)
+    if kind != 'f': raise TypeError(f"{_who(who)}: {what} must be an array of integer ids, got dtype {a.dtype}")
+    with np.errstate(invalid='ignore'):
+        bad = ~np.isfinite(a) | (a != np.round(a)) | (np.abs(a) > _INT64_MAX)
+    if bad.any():
+        raise ValueError(f"{_who(who)}: {what} must hold integer ids (whole numbers); not integral or not finite: {_first_bad(a, bad)}")
+    return a.astype(np.int64)
+
+def _no_jacobian(capa):
+    "The `TypeError` for a Jacobian with respect to ids: there is none."
+    return TypeError(f"{capa!r} takes integer ids, which are indices, not numbers: there is no dy/dx (torch gives indices no "
+                     f"gradient either). param_jacobian(x, name) gives dy/dθ")
+
+@patch
+def _check_ids(self:Capa,
+               ids): # an int64 batch or sample of ids
+    "`ValueError` for ids this capa cannot take (an Embedding's out of range); the hook of a capa with `takes_ids = True`."
+
+@patch
+def _random_ids(self:Capa, rng, shape):
+    "Random valid ids of `shape`, for `check_capa` without an x: the hook of a capa with `takes_ids = True`."
+    raise ValueError(f"check_capa: {self!r} takes integer ids; pass an x of valid ids")
 
 # %% ../nbs/00_capa.ipynb #1b29e88d
 def _finishing(init):
@@ -294,7 +333,7 @@ def eval(self:Capa):
 def forward(self:Capa,
             Input): # one sample, shaped `input_shape`, or a batch `(N, *input_shape)`
     "y = l(x, θ) for one sample (`Input.shape == input_shape`) or a batch `(N, *input_shape)`; returns the same form."
-    x = _as_array(Input, self, 'Input')
+    x = _as_ids(Input, self, 'Input') if self.takes_ids else _as_array(Input, self, 'Input')
     fixed_here, out0 = self.input_shape is None, self.output_shape
     if fixed_here:  # a shape-free capa used on its own: the first batch fixes the shape
         if x.ndim == 0: raise ValueError(f"{self!r}: the first forward of a shape-free capa takes a batch (N, ...); got a scalar")
@@ -304,7 +343,8 @@ def forward(self:Capa,
         if not single and x.shape[1:] != self.input_shape:
             raise ValueError(f"{self!r}: expected one sample of shape {self.input_shape} or a batch "
                              f"{('N', *self.input_shape)}; got shape {x.shape}".replace("'N'", 'N'))
-        x = _own_copy(x, self.dtype or x.dtype, self, 'Input')  # the caller may change Input later; the record must not see it
+        if self.takes_ids: self._check_ids(x)  # here, so that a bad id is named at the caller's index
+        x = _own_copy(x, x.dtype if self.takes_ids else self.dtype or x.dtype, self, 'Input')  # the caller may change Input later; the record must not see it
         y = self._forward_pass(x[None] if single else x)
     except BaseException:
         if fixed_here: self._unbuild(out0)  # a failed call leaves a shape-free capa shape-free
@@ -316,7 +356,7 @@ def forward(self:Capa,
 def backward(self:Capa,
              grad_output, # dE/dy, shaped like the last forward's output (one sample or the batch)
              dt): # the step: θ ← θ − dt·dE/dθ (0 computes gradients and moves nothing)
-    "dE/dx from dE/dy (`grad_output`, shaped like the last output), with θ ← θ − dt·dE/dθ for every parameter."
+    "dE/dx from dE/dy (`grad_output`, shaped like the last output), with θ ← θ − dt·dE/dθ for every parameter; `None` for ids."
     if self._last is None:
         raise RuntimeError(f"{self!r}: backward before any forward; there is no input to differentiate at")
     dt = _check_real(dt, self, 'dt')
@@ -325,13 +365,14 @@ def backward(self:Capa,
     if g.shape != expected:
         raise ValueError(f"{self!r}: grad_output must have the shape of the last forward's output, {expected}; got {g.shape}")
     _check_finite(g, self, 'grad_output')
-    dx = self._backward_pass(g[None] if self._single else g, dt)
-    return dx[0] if self._single else dx
+    dx = self._backward_pass(g[None] if self._single else g, dt, not self.takes_ids)  # ids: dE/dθ only, dE/dx does not exist
+    return dx if dx is None else dx[0] if self._single else dx
 
 @patch
 def jacobian(self:Capa,
              x): # ONE sample, shaped `input_shape`
-    "dy/dx at ONE sample x, shape `(*output_shape, *input_shape)`."
+    "dy/dx at ONE sample x, shape `(*output_shape, *input_shape)`; `TypeError` for a capa taking ids (there is none)."
+    if self.takes_ids: raise _no_jacobian(self)
     x = self._one_sample(x)
     return self._checked_jacobian(self.dy_dx(x), x.shape)
 
@@ -437,7 +478,8 @@ def _checked_y(capa, y, x):
     if type(y) is not np.ndarray: y = np.asarray(y)
     if y.shape[1:] != capa.output_shape or len(y) != len(x):
         raise RuntimeError(f"{capa!r}: f returned shape {y.shape} for a batch of {len(x)}; expected {(len(x), *capa.output_shape)}")
-    return y if y.dtype is x.dtype else y.astype(x.dtype, copy=False)
+    dtype = (capa.dtype or np.dtype(np.float64)) if capa.takes_ids else x.dtype  # ids are int64; y is in the parameters' dtype
+    return y if y.dtype is dtype else y.astype(dtype, copy=False)
 
 def _checked_dx(capa, dx, x, who):
     "dE/dx as an array shaped and typed like x; `RuntimeError` if `who` gave another shape."
@@ -459,8 +501,8 @@ def _call_f(self:Capa, x):
 
 @patch
 def _fwd(self:Capa, x, tape):
-    "One use through the hooks: x cast to the parameters' dtype, the math, and a record of the use appended to `tape` (None: none)."
-    for p in self.params.values():
+    "One use through the hooks: x cast to the parameters' dtype (not ids), the math, and a record of the use appended to `tape` (None: none)."
+    for p in (() if self.takes_ids else self.params.values()):
         if x.dtype is not p.dtype: x = x.astype(p.dtype)  # `is`: dtypes are shared objects, so this is cheap
         break
     if tape is None: return self._pure(x)
@@ -476,10 +518,11 @@ def _fwd(self:Capa, x, tape):
 def _bwd(self:Capa, use, g, need_dx, bp):
     "Backward of one use through the hooks: its dE/dθ into `bp` (nothing steps here) and, if `need_dx`, its dE/dx, checked."
     x = use.x
-    if g.dtype is not x.dtype: g = g.astype(x.dtype)
+    ref = use.y if self.takes_ids else x  # dE/dy in the dtype of the math: x's, or for int64 ids y's
+    if g.dtype is not ref.dtype: g = g.astype(ref.dtype)
     args = (x, use.y, g, use.saved) if self.saves else (x, use.y, g)
     if self.params: bp.add(self, self.param_vjp(*args))
-    if not need_dx: return None
+    if not need_dx or self.takes_ids: return None  # ids have no dE/dx
     dx = self.vjp(*args)
     return dx if type(dx) is np.ndarray and dx.shape == x.shape and dx.dtype is x.dtype else _checked_dx(self, dx, x, 'vjp')
 
@@ -500,7 +543,7 @@ def _recycle_use(self:Capa, use):
 def _member_fwd(self:Capa, x, tape):
     "One use as a member of a network: through the hooks, or for a wiki-style capa through its own forward."
     if not self._wiki: return self._fwd(x, tape)
-    for p in self.params.values():
+    for p in (() if self.takes_ids else self.params.values()):
         if x.dtype is not p.dtype: x = x.astype(p.dtype)
         break
     if tape is None: return self._function(x)
@@ -571,7 +614,7 @@ def dy_dparam(self:Capa,
               x, # ONE sample, checked and in the parameters' dtype
               name): # a key of `params`
     "dy/dθ at ONE sample for θ = params[name]; by default finite differences, θ swapped into a copy's params."
-    probe, x64 = copy.copy(self), x[None].astype(np.float64)  # in float64: differences in float32 would keep 3 digits
+    probe, x64 = copy.copy(self), x[None] if self.takes_ids else x[None].astype(np.float64)  # float32 differences keep 3 digits
     def f(theta):
         probe.params = {**self.params, name: theta}
         return probe._function(x64)[0]
@@ -599,9 +642,10 @@ def _step(self:Capa, dt):
 @patch
 def _one_sample(self:Capa, x):
     "`x` checked to be one finite sample, in the parameters' dtype."
-    x = _as_array(x, self, 'x')
+    x = _as_ids(x, self, 'x') if self.takes_ids else _as_array(x, self, 'x')
     if self.input_shape is not None and x.shape != self.input_shape:
         raise ValueError(f"{self!r}: a Jacobian is taken at one sample of shape {self.input_shape}; got shape {x.shape}")
+    if self.takes_ids: self._check_ids(x); return x  # ids stay int64
     _check_finite(x, self, 'x')
     if self.batch_coupled and self.training:
         raise ValueError(f"{self!r} in training mode: a sample's output depends on the whole batch, so there is no "
@@ -663,7 +707,7 @@ def _use_param_jacobian(self:Capa, use, n, owner, name):
 @patch
 def _replay(self:Capa, use, x):
     "y of a batch x with the random choices of a recorded use: the function finite differences perturb."
-    for p in self.params.values():
+    for p in (() if self.takes_ids else self.params.values()):
         if x.dtype != p.dtype: x = x.astype(p.dtype)
         break
     return self.frozen(x, use.saved)
@@ -709,6 +753,7 @@ def _use_batch_param_jacobian(self:Capa, use, owner, name):
 def batch_jacobian(self:Capa,
                    X): # a batch `(N, *input_shape)`
     "dy/dx over a batch X `(N, *input_shape)`: shape `(N, *output_shape, N, *input_shape)`, block diagonal unless samples interact."
+    if self.takes_ids: raise _no_jacobian(self)
     X = _as_array(X, self, 'X')
     if self.input_shape is None or X.shape[1:] != self.input_shape or X.ndim == len(self.input_shape):
         raise ValueError(f"{self!r}: batch_jacobian takes a batch (N, *input_shape); got shape {X.shape}")
@@ -766,7 +811,7 @@ def _difference_noise(g, y, eps=1e-6):
 def _jacobian_gradients(c, use, gb, f=lambda a: a):
     "dE/dx and every dE/dθ by contracting g with the capa's own Jacobians at each sample; `f=np.abs`: the sums of |terms| instead."
     N = len(gb)
-    res = {'x': np.stack([contract(f(gb[n]), f(c._use_jacobian(use, n))) for n in range(N)])}
+    res = {} if c.takes_ids else {'x': np.stack([contract(f(gb[n]), f(c._use_jacobian(use, n))) for n in range(N)])}
     for k, p in c.params.items():
         owner, own = c._param_owner(k)
         Js = [c._use_param_jacobian(use, n, owner, own) for n in range(N)]
@@ -775,7 +820,7 @@ def _jacobian_gradients(c, use, gb, f=lambda a: a):
 
 def _batch_jacobian_gradients(c, use, gb, f=lambda a: a):
     "The same with the batch Jacobians of the recorded use, for capas whose samples interact."
-    res = {'x': np.tensordot(f(gb), f(c._use_batch_jacobian(use)), axes=gb.ndim)}
+    res = {} if c.takes_ids else {'x': np.tensordot(f(gb), f(c._use_batch_jacobian(use)), axes=gb.ndim)}
     for k, p in c.params.items():
         J = c._use_batch_param_jacobian(use, *c._param_owner(k))
         res[k] = np.zeros(p.shape) if J is None else np.tensordot(f(gb), f(J), axes=gb.ndim)
@@ -812,9 +857,9 @@ def _compare(fast, jac, num, atol, atol_num):
 def _own_dtype_gradients(capa, x, g, dtype):
     "dE/dx and every dE/dθ computed in the capa's own dtype, after checking nothing came back upcast."
     c = copy.deepcopy(capa)
-    y = c.forward(x.astype(dtype))
-    dx = c.backward(g.astype(dtype), 0)
-    got = {'y': y.dtype, 'dE/dx': dx.dtype, **{f'dE/d{k}': v.dtype for k, v in c.grads.items()}}
+    y = c.forward(x if c.takes_ids else x.astype(dtype))
+    dx = c.backward(g.astype(dtype), 0)  # None for ids
+    got = {'y': y.dtype, **({} if dx is None else {'dE/dx': dx.dtype}), **{f'dE/d{k}': v.dtype for k, v in c.grads.items()}}
     bad = {k: str(v) for k, v in got.items() if v != dtype}
     if bad: raise AssertionError(f"check_capa: {capa!r} computing in {dtype} returned other dtypes: {bad}")
     return {'x': dx, **c.grads}
@@ -862,18 +907,18 @@ def check_capa(capa, # the capa to check; it is never changed
         c = Sequential(c)
     if x is None:
         if c.input_shape is None: raise ValueError(f"check_capa: {capa!r} has no input shape yet; pass an x")
-        x = rng.standard_normal((2, *c.input_shape))
-    x_own = _as_array(x, 'check_capa', 'x')
-    x = x_own.astype(np.float64)
+        x = c._random_ids(rng, (2, *c.input_shape)) if c.takes_ids else rng.standard_normal((2, *c.input_shape))
+    x_own = _as_ids(x, 'check_capa', 'x') if c.takes_ids else _as_array(x, 'check_capa', 'x')
+    x = x_own if c.takes_ids else x_own.astype(np.float64)
     y = c.forward(x)  # validates x and fixes the shape of a shape-free copy
     g = rng.standard_normal(y.shape)
     dx = c.backward(g, 0)  # dt = 0: gradients only, nothing moves
     use, gb = c._last, (g[None] if c._single else g)
-    fast = {'x': dx.reshape(use.x.shape), **{k: v.copy() for k, v in c.grads.items()}}
+    fast = {**({} if dx is None else {'x': dx.reshape(use.x.shape)}), **{k: v.copy() for k, v in c.grads.items()}}  # ids: no dE/dx
     contracted = _batch_jacobian_gradients if _coupled(c) else _jacobian_gradients
     jac = contracted(c, use, gb)
     Es = _energies(c, use, gb)
-    num = {'x': numerical_jacobian(Es['x'], use.x), **{k: numerical_jacobian(Es[k], p.copy()) for k, p in c.params.items()}}
+    num = {k: numerical_jacobian(Es[k], use.x if k == 'x' else c.params[k].copy()) for k in fast}
     atol_num = max(atol, _difference_noise(g, y) / rtol)  # finite differences cannot resolve less than their rounding noise
     errors, tols, kinks = CheckReport(), {}, {}
     for k in fast:

@@ -20,7 +20,7 @@ def _identity(shape, dtype):
 class Residual(Sequential):
     "y = x + f(x), f the capas in a row (a Sequential of them, with the skip added); f must keep the shape."
     def __init__(self, *capas): # the capas of f, applied left to right
-        _check_members(capas, 'Residual')
+        _check_members(capas, 'Residual', ids_first=False)  # ids are not numbers to add to f(x)
         self.capas = list(capas)
         Capa.__init__(self)
         if capas[0].input_shape is not None: self._build(capas[0].input_shape)
@@ -85,7 +85,7 @@ class Parallel(Sequential):
         for b in branches:
             if isinstance(b, str): raise TypeError(f"Parallel: a branch must be a Capa; got the string {b!r:.20} (a merge "
                                                    f"is given by keyword: merge='sum')")
-        _check_members(branches, 'Parallel', 'branch')
+        _check_members(branches, 'Parallel', 'branch', ids_first=False)
         self.capas, self.merge, self._fixed = list(branches), merge, []
         Capa.__init__(self)
         given = [b.input_shape for b in branches if b.input_shape is not None]

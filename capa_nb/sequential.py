@@ -56,11 +56,17 @@ class Summary(str):
     def __repr__(self): return str(self)
 
 # %% ../nbs/05_sequential.ipynb #7f0fa817
-def _check_members(capas, who='Sequential', what='member'):
-    "`TypeError` for a member that is not a Capa; `ValueError` for none, or for a wiki-style capa used twice (it keeps one input)."
+def _check_members(capas, who='Sequential', what='member', ids_first=True):
+    "`TypeError` for a member that is not a Capa; `ValueError` for none, a wiki-style capa used twice, or ids taken where they cannot be."
     if not capas: raise ValueError(f"{who}: needs at least one capa; got none")
     for i, c in enumerate(capas):
         if not isinstance(c, Capa): raise TypeError(f"{who}: {what} {i} must be a Capa; got {type(c).__name__} {c!r:.60}")
+    for i, c in enumerate(capas):
+        if c.takes_ids and (i > 0 or not ids_first):  # ids come from the data, never from another capa's output
+            why = (f"so it must be the first member of a Sequential: ids come from the data, not from another capa's output"
+                   if ids_first else f"which a {who} does not take (ids are not numbers to add or to differentiate); put it "
+                   f"before the {who}, first in a Sequential")
+            raise ValueError(f"{who}: {what} {i}, {c!r}, takes integer ids, {why}")
     uses = {}
     for c in capas:
         for _, leaf in _leaves(c): uses.setdefault(id(leaf), [leaf, 0])[1] += 1
@@ -143,6 +149,16 @@ def _build(self:Sequential, input_shape):
 def dtype(self:Sequential):
     "The dtype of the first member that has parameters; `None` if none has."
     return next((c.dtype for c in self.capas if c.dtype is not None), None)
+
+@patch(as_prop=True)
+def takes_ids(self:Sequential):
+    "Whether the network takes integer ids: when its first member does (an Embedding first)."
+    return self.capas[0].takes_ids
+
+@patch
+def _check_ids(self:Sequential, ids): self.capas[0]._check_ids(ids)
+@patch
+def _random_ids(self:Sequential, rng, shape): return self.capas[0]._random_ids(rng, shape)
 
 @patch
 def train(self:Sequential, mode=True):
@@ -247,7 +263,8 @@ def dy_dparam(self:Sequential, x, name):
     use = _recorded(self, x)
     try: J = self._use_param_jacobian(use, 0, owner, own)
     finally: self._recycle_use(use)
-    return np.zeros((*self.output_shape, *owner.params[own].shape), x.dtype) if J is None else J
+    p = owner.params[own]
+    return np.zeros((*self.output_shape, *p.shape), p.dtype) if J is None else J
 
 # %% ../nbs/05_sequential.ipynb #57318074
 @patch

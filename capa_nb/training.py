@@ -9,7 +9,7 @@ __all__ = ['METRICS', 'accuracy', 'History', 'predict', 'evaluate', 'fit', 'Earl
 import contextlib, inspect, math, numbers
 from types import SimpleNamespace
 import numpy as np
-from .capa import Capa, _as_array, _check_real, _check_finite, _check_clippable
+from .capa import Capa, _as_array, _as_ids, _check_real, _check_finite, _check_clippable
 from .losses import Loss
 
 # %% ../nbs/07_training.ipynb #2c335f1d
@@ -38,6 +38,12 @@ def _true_classes(p, t):
     if ((c < 0) | (c >= K)).any(): raise _accuracy_error(p, t, f"class labels must lie in [0, K) = [0, {K})")
     return c
 
+def _positions(p, t):
+    "(N, T, K) scores and (N, T) labels or (N, T, K) rows as N·T samples: (N·T, K) and (N·T,) or (N·T, K)."
+    if t.shape != p.shape and t.shape != p.shape[:2]:
+        raise _accuracy_error(p, t, f"(N, T, K) scores take (N, T) = {p.shape[:2]} labels or (N, T, K) rows")
+    return p.reshape(-1, p.shape[-1]), t.reshape(-1, *t.shape[2:])
+
 def _binary_hits(p, t):
     "Whether [p > 0.5] is each sample's 0/1 target, for (N,) / (N, 1) probabilities of class 1."
     if t.shape not in ((len(p),), (len(p), 1)): raise _accuracy_error(p, t, "one probability per sample takes one 0/1 target per sample")
@@ -46,12 +52,13 @@ def _binary_hits(p, t):
     if not ((t == 0) | (t == 1)).all(): raise _accuracy_error(p, t, "binary targets must be 0 or 1")
     return (p.reshape(-1) > 0.5) == (t.reshape(-1) == 1)
 
-def accuracy(y_pred, # (N, K) scores or probabilities, or (N,) / (N, 1) probabilities of class 1
-             y_true, # (N,) / (N, 1) integer labels or (N, K) one-hot or probability rows; for one output, (N,) / (N, 1) targets 0 or 1
-            ) -> float: # the fraction of samples whose predicted class is the true one
-    "The fraction of correctly classified samples."
+def accuracy(y_pred, # (N, K) scores or probabilities, or (N,) / (N, 1) probabilities of class 1; or (N, T, K) for sequences
+             y_true, # (N,) / (N, 1) integer labels or (N, K) one-hot or probability rows; for one output, (N,) / (N, 1) targets 0 or 1; (N, T) or (N, T, K)
+            ) -> float: # the fraction of samples (of positions, for sequences) whose predicted class is the true one
+    "The fraction of correctly classified samples; for (N, T, K) sequences, of the N·T positions."
     p, t = np.asarray(y_pred), np.asarray(y_true)
     if p.dtype.kind not in 'biuf' or t.dtype.kind not in 'biuf': raise _accuracy_error(p, t, "both must be real numbers")
+    if p.ndim == 3: p, t = _positions(p, t)   # sequences: every position counts as one sample
     if p.ndim not in (1, 2) or t.ndim not in (1, 2) or p.size == 0:
         raise _accuracy_error(p, t, "y_pred must be a non-empty (N, K), (N, 1) or (N,) array and y_true (N,), (N, 1) or (N, K)")
     if len(t) != len(p): raise _accuracy_error(p, t, f"{len(t)} targets for N = {len(p)} predictions")
@@ -146,7 +153,7 @@ class History:
 def _check_data(model, X, Y, loss, who, names=('X', 'Y')):
     "X as the model's input batch (cast once), and Y checked by `loss` and returned as the targets it computes with."
     if not isinstance(model, Capa): raise TypeError(f"{who}: model must be a Capa; got {type(model).__name__}")
-    X = _as_array(X, who, names[0])
+    X = _as_ids(X, who, names[0]) if model.takes_ids else _as_array(X, who, names[0])  # ids stay int64, never cast
     if model.input_shape is None:
         if X.ndim < 1: raise ValueError(f"{who}: {names[0]} must be a batch (N, ...); got shape {X.shape}")
         model._build(X.shape[1:])
@@ -154,8 +161,9 @@ def _check_data(model, X, Y, loss, who, names=('X', 'Y')):
         raise ValueError(f"{who}: {names[0]} must have shape (N, {', '.join(map(str, model.input_shape))}) for {type(model).__name__} "
                          f"with input shape {model.input_shape}; got {X.shape}")
     if len(X) == 0: raise ValueError(f"{who}: {names[0]} is empty")
-    _check_finite(X, who, names[0])
-    if model.dtype is not None and X.dtype != model.dtype:
+    if model.takes_ids: model._check_ids(X)   # an Embedding's range, before anything trains
+    else: _check_finite(X, who, names[0])
+    if model.dtype is not None and X.dtype != model.dtype and not model.takes_ids:
         with np.errstate(over='ignore'): X0, X = X, X.astype(model.dtype)  # an overflow is reported next, as a ValueError
         _check_finite(X, who, names[0], before=X0)  # 1e39 is finite in float64 and inf in float32
     if loss is None: return X, None
