@@ -159,7 +159,7 @@ def _check_row_sums(rows, pred_dtype, who):
 
 # %% ../nbs/03_losses.ipynb #0eda0d99
 class CrossEntropy(Loss):
-    "Cross-entropy of K-class predictions against labels or target rows, averaged over the batch."
+    "Cross-entropy of K-class predictions against labels or target rows, averaged over the batch (and over T for (N, T, K))."
     def __init__(self,
                  from_logits=True, # `y_pred` holds logits (fused, stable log-softmax); `False`: probabilities, e.g. a Softmax's output
                 ):
@@ -170,20 +170,21 @@ class CrossEntropy(Loss):
     def __repr__(self): return f"CrossEntropy(from_logits={self.from_logits})"
 
     def _checked(self, y_pred, y_true):
-        "Predictions as (N, K) and targets as (N, K) rows in their dtype (labels become one-hot rows)."
+        "Predictions as (N, K) or (N, T, K), and targets as rows of that shape in their dtype (labels become one-hot rows)."
         who = repr(self)
         p, t = _predictions(y_pred, who), np.asarray(y_true)
         shapes = f"y_pred {p.shape}, y_true {t.shape}"
-        if p.ndim not in (1, 2):
-            raise ValueError(f"{who}: y_pred must be a batch (N, K) or one sample (K,); got shape {p.shape} "
-                             f"(reshape it to (-1, K) with the classes on the last axis)")
+        if p.ndim not in (1, 2, 3):
+            raise ValueError(f"{who}: y_pred must be a batch (N, K), a batch of sequences (N, T, K) or one sample (K,); got "
+                             f"shape {p.shape} (reshape it to (-1, K) with the classes on the last axis)")
         if not self.from_logits: _check_unit_interval(p, who, 'y_pred (probabilities, from_logits=False)')
-        N, K = (1, *p.shape) if p.ndim == 1 else p.shape
+        N, K, rows_shape = len(p) if p.ndim > 1 else 1, p.shape[-1], (1, *p.shape) if p.ndim == 1 else p.shape
         if t.ndim not in (p.ndim - 1, p.ndim):
             raise ValueError(f"{who}: y_true must be class labels of shape {p.shape[:-1]} or target rows of shape "
                              f"{p.shape}; got {shapes}")
         if t.shape[:-1 if t.ndim == p.ndim else None] != p.shape[:-1]:
-            raise ValueError(f"{who}: y_true is miscounted: {len(t)} targets for N = {N} samples ({shapes})")
+            counted = f"{len(t)} targets for N = {N} samples" if p.ndim < 3 else f"targets for {t.shape[:2]} positions, not {p.shape[:2]}"
+            raise ValueError(f"{who}: y_true is miscounted: {counted} ({shapes})")
         if t.ndim < p.ndim: rows = _one_hot(t, K, p.dtype, who)
         else:
             if t.shape[-1] != K:
@@ -193,31 +194,33 @@ class CrossEntropy(Loss):
             _check_finite(rows, who, 'y_true')
             _check_unit_interval(rows, who, 'y_true (target rows)')
             _check_row_sums(rows, p.dtype, who)
-        return p.reshape(N, K), rows.reshape(N, K).astype(p.dtype, copy=False)
+        return p.reshape(rows_shape), rows.reshape(rows_shape).astype(p.dtype, copy=False)
 
 # %% ../nbs/03_losses.ipynb #cc40a978
 @patch
 def _value(self:CrossEntropy, p, t):
-    "E of checked (N, K) predictions and target rows: the masked fused log-softmax from logits, the clamped log otherwise."
+    "E of checked (N, K) or (N, T, K) predictions and target rows: the masked fused log-softmax from logits, the clamped log otherwise."
+    n = p.size // p.shape[-1]  # the rows averaged over: N, or N·T
     if self.from_logits:
-        with np.errstate(over='ignore'): return (0.0 - _masked_dot(t, _log_softmax(p))) / len(p)  # z − max may overflow to −inf, harmlessly
+        with np.errstate(over='ignore'): return (0.0 - _masked_dot(t, _log_softmax(p))) / n  # z − max may overflow to −inf, harmlessly
     with np.errstate(divide='ignore'): log_p = np.maximum(np.log(p), _LOG_FLOOR)
-    return (0.0 - (t * log_p).sum()) / len(p)  # 0.0 − Σ: a perfect prediction costs 0.0, not −0.0
+    return (0.0 - (t * log_p).sum()) / n  # 0.0 − Σ: a perfect prediction costs 0.0, not −0.0
 
 @patch
 def _grad(self:CrossEntropy, p, t):
-    "dE/dy of checked arrays: (softmax − t)/N from logits, −t/(N·max(p, 1e-12)) from probabilities."
+    "dE/dy of checked arrays: (softmax − t)/n from logits, −t/(n·max(p, 1e-12)) from probabilities; n rows (N, or N·T)."
+    n = p.size // p.shape[-1]
     if self.from_logits:
         with np.errstate(over='ignore'): _, e, total = _softmax_parts(p)  # exp(−inf) = 0: the exact softmax
-        return (e / total * t.sum(axis=-1, keepdims=True) - t) / len(p)
-    return -t / np.maximum(p, _DENOM_FLOOR) / len(p)
+        return (e / total * t.sum(axis=-1, keepdims=True) - t) / n
+    return -t / np.maximum(p, _DENOM_FLOOR) / n
 
 @patch
 def _value_and_grad(self:CrossEntropy, p, t):
     "E and dE/dy sharing one log-softmax, when from logits; the target rows are taken to sum to 1, as `_checked` made sure."
     if not self.from_logits: return Loss._value_and_grad(self, p, t)
     shifted, e, total = _softmax_parts(p)
-    n = len(p)
+    n = p.size // p.shape[-1]
     log_total = np.add.reduce(np.log(total), axis=None)
     E = (log_total - np.add.reduce(t * shifted, axis=None)) / n  # −Σ t·(shifted − log Σe), Σ t = 1 per row
     if E != E: E = (log_total - _masked_dot(t, shifted)) / n    # nan only from 0·(−inf): redo, rarely, with 0·(−inf) = 0
