@@ -1,0 +1,93 @@
+"""Per-epoch training time of the LSTM digits classifier of tutorials/08_digits_lstm: capa_nb's `fit` against PyTorch on
+the CPU, same model, same initial weights, same batches, interleaved epoch by epoch in one run; medians. Also the peak
+memory of a capa_nb training epoch (tracemalloc) beside its time.
+
+One thread each: numpy's BLAS is limited to `--blas-threads` (threadpoolctl, default 1) and torch to `--threads` (default 1).
+
+Each image of scikit-learn's digits is read row by row, a sequence of 8 steps of 8 pixels: LSTM(8 → H) – LastStep – Dense(H → 10),
+H = 64 unless `--hidden` says otherwise; CrossEntropy from logits, batch 32, float32, Adam (lr 0.01).
+
+    python bench/lstm_digits.py [--epochs 15] [--threads 1] [--hidden 64]
+"""
+import argparse, platform, resource, tracemalloc
+from timing import interleaved_medians, fit_order
+import numpy as np
+from threadpoolctl import threadpool_limits
+from sklearn.datasets import load_digits
+from capa_nb.all import Sequential, Dense, CrossEntropy, Adam, fit, accuracy
+from capa_nb.recurrent import LSTM, LastStep
+
+def data():
+    "Digits as float32 sequences (N, 8, 8) in [0, 1], one row of pixels per step, and integer labels."
+    d = load_digits()
+    return (d.images / 16).astype(np.float32), d.target.astype(np.int64)
+
+def capa_model(seed=0, hidden=64):
+    "The tutorial's classifier, float32."
+    r = np.random.default_rng(seed)
+    return Sequential(LSTM(8, hidden, rng=r, dtype=np.float32), LastStep(), Dense(hidden, 10, rng=r, dtype=np.float32))
+
+def torch_model(torch, model, hidden=64):
+    "The same network in torch, with the same initial weights. nn.LSTM returns (y, (h, c)), so a small module takes y's last step."
+    nn = torch.nn
+    class LSTMClassifier(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.lstm, self.fc = nn.LSTM(8, hidden, batch_first=True), nn.Linear(hidden, 10)
+        def forward(self, x): return self.fc(self.lstm(x)[0][:, -1])
+    net = LSTMClassifier()
+    params = list(net.parameters())   # weight_ih, weight_hh, bias_ih, bias_hh, fc.weight, fc.bias: capa_nb's order
+    assert [tuple(p.shape) for p in params] == [v.shape for v in model.params.values()]
+    with torch.no_grad():
+        for p, v in zip(params, model.params.values()): p.copy_(torch.from_numpy(v))
+    return net
+
+def torch_epoch(torch, net, opt, X, Y, bs, seed):
+    "One epoch of `net` in torch with cross-entropy, on the batches of the seeded order capa_nb's fit uses."
+    order = torch.from_numpy(fit_order(seed, len(X)))
+    Xs, Ys = X[order], Y[order]
+    for i in range(0, len(X), bs):
+        opt.zero_grad(set_to_none=True)
+        torch.nn.functional.cross_entropy(net(Xs[i:i + bs]), Ys[i:i + bs]).backward()
+        opt.step()
+
+def main(epochs=15, warmup=2, threads=1, blas_threads=1, lr=0.01, bs=32, hidden=64):
+    "Time both implementations and print the table."
+    X, Y = data()
+    model = capa_model(hidden=hidden)
+    model.optimizer = Adam()
+    runs = {'capa_nb fit': lambda e: fit(model, X, Y, CrossEntropy(), 1, lr, batch_size=bs, seed=e, progress=False)}
+    try:
+        import torch
+        torch.set_num_threads(threads)
+        net = torch_model(torch, model, hidden)
+        opt = torch.optim.Adam(net.parameters(), lr=lr)
+        Xt, Yt = torch.from_numpy(X), torch.from_numpy(Y)
+        runs[f'PyTorch CPU ({threads} thread{"s" * (threads > 1)})'] = lambda e: torch_epoch(torch, net.train(), opt, Xt, Yt, bs, e)
+    except ImportError: torch = None
+    med = interleaved_medians(runs, epochs, warmup)
+    tracemalloc.start()
+    fit(model, X, Y, CrossEntropy(), 1, lr, batch_size=bs, seed=999, progress=False)
+    _, peak = tracemalloc.get_traced_memory(); tracemalloc.stop()
+    print(f"digits LSTM(8 → {hidden}) – LastStep – Dense({hidden} → 10) ({len(X)} images as 8 steps of 8 pixels, batch {bs}, "
+          f"float32, Adam), median of {epochs} epochs after {warmup} warm-up")
+    print(f"numpy {np.__version__} (BLAS threads: {blas_threads}), python {platform.python_version()}"
+          + (f", torch {torch.__version__} (threads: {threads})" if torch else ""))
+    ref = next((v for k, v in med.items() if k.startswith('PyTorch')), None)
+    print(f"{'implementation':<28}{'ms / epoch':>12}{'vs PyTorch':>14}")
+    for k, v in med.items(): print(f"{k:<28}{1e3 * v:>12.2f}" + (f"{v / ref:>13.2f}x" if ref else ''))
+    print(f"peak memory allocated by one capa_nb epoch (tracemalloc): {peak / 2**20:.2f} MiB; "
+          f"process peak RSS (numpy, torch and all): {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**10:.0f} MiB")
+    print(f"training accuracy after the run: capa_nb {accuracy(model.eval().forward(X), Y):.3f}"
+          + (f", PyTorch {(net.eval()(Xt).argmax(1) == Yt).float().mean().item():.3f}" if torch else ''))
+    return med
+
+if __name__ == '__main__':
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument('--epochs', type=int, default=15, help='measured epochs')
+    ap.add_argument('--threads', type=int, default=1, help="PyTorch's threads")
+    ap.add_argument('--blas-threads', type=int, default=1, help="numpy's BLAS threads")
+    ap.add_argument('--hidden', type=int, default=64, help="the LSTM's hidden size H (the tutorial's: 64)")
+    a = ap.parse_args()
+    with threadpool_limits(a.blas_threads, user_api='blas'):
+        main(epochs=a.epochs, threads=a.threads, blas_threads=a.blas_threads, hidden=a.hidden)
