@@ -6,7 +6,7 @@
 __all__ = []
 
 # %% ../nbs/index.ipynb #da6ceb92
-from . import capa, dense, activations, losses, shape, sequential, optim, training, conv, pooling, regularization, io, compose, norm, interop
+from . import capa, dense, activations, losses, shape, sequential, optim, training, conv, pooling, regularization, io, compose, norm, embedding, recurrent, attention, interop
 from .capa import *
 from .dense import *
 from .activations import *
@@ -21,5 +21,8 @@ from .regularization import *
 from .io import *
 from .compose import *
 from .norm import *
+from .embedding import *
+from .recurrent import *
+from .attention import *
 from .interop import *
-__all__ = [n for m in (capa, dense, activations, losses, shape, sequential, optim, training, conv, pooling, regularization, io, compose, norm, interop) for n in m.__all__]
+__all__ = [n for m in (capa, dense, activations, losses, shape, sequential, optim, training, conv, pooling, regularization, io, compose, norm, embedding, recurrent, attention, interop) for n in m.__all__]

@@ -17,6 +17,9 @@ from .pooling import MaxPool2D, AvgPool2D
 from .regularization import Dropout
 from .compose import Residual, Parallel
 from .norm import LayerNorm, BatchNorm1D, BatchNorm2D
+from .embedding import Embedding
+from .recurrent import RNN, LSTM, GRU, LastStep
+from .attention import MultiHeadAttention, PositionalEmbedding, TransformerBlock
 
 # %% ../nbs/14_interop.ipynb #4d40c0f9
 _TO, _FROM = {}, {}   # capa class -> (torch class name, to-function); torch class name -> from-function
@@ -144,12 +147,17 @@ register_twin(Softplus, 'Softplus', lambda c, torch: torch.nn.Softplus(c.beta, c
 register_twin(GELU, 'GELU', lambda c, torch: torch.nn.GELU(approximate=c.approximate), lambda m, s, torch: GELU(m.approximate, s))
 
 # %% ../nbs/14_interop.ipynb #5ec315db
-_BLOCKS = {}  # 'Residual' / 'Parallel' -> the torch.nn.Module class, made the first time torch is imported
+_BLOCKS, _BLOCK_MAKERS, _FROM_BLOCK = {}, [], {}  # name → torch.nn.Module class; functions of torch making them; name → from-function
 
 def torch_blocks():
-    "The torch.nn twins of Residual and Parallel, {'Residual': class, 'Parallel': class}, made once torch is imported."
-    if _BLOCKS: return _BLOCKS
-    torch = _torch()
+    "The torch.nn modules capa_nb adds as twins of capas torch has no module for, {'Residual': class, ...}, made once torch is imported."
+    if len(_BLOCKS) < sum(len(names) for _, names in _BLOCK_MAKERS):
+        torch = _torch()
+        for make, _ in _BLOCK_MAKERS: _BLOCKS.update(make(torch))
+    return _BLOCKS
+
+def _composition_blocks(torch):
+    "Residual and Parallel in torch."
     class TorchResidual(torch.nn.Sequential):
         "x + f(x), f the modules in a row: capa_nb's Residual in torch."
         def forward(self, x): return x + super().forward(x)
@@ -161,8 +169,9 @@ def torch_blocks():
             ys = [b(x) for b in self]
             return torch.cat(ys, dim=-1) if self.merge == 'concat' else sum(ys[1:], ys[0])
         def extra_repr(self): return f"merge={self.merge!r}"
-    _BLOCKS.update(Residual=TorchResidual, Parallel=TorchParallel)
-    return _BLOCKS
+    return {'Residual': TorchResidual, 'Parallel': TorchParallel}
+
+_BLOCK_MAKERS.append((_composition_blocks, ('Residual', 'Parallel')))
 
 # %% ../nbs/14_interop.ipynb #535e1269
 def to_torch(model, # a capa (usually a Sequential) whose every layer has a torch twin
@@ -199,6 +208,7 @@ def _from(module, shape, torch, memo):
     "The capa of `module` for per-sample inputs of `shape` (None: not known); `memo` maps id(module) to its capa."
     if id(module) in memo: return memo[id(module)]
     name, blocks = type(module).__name__, torch_blocks()
+    block = next((k for k, cls in blocks.items() if type(module) is cls), None)   # one of capa_nb's own torch modules
     if type(module) in (torch.nn.Sequential, blocks['Residual']):
         capas = []
         for m in module:
@@ -207,7 +217,8 @@ def _from(module, shape, torch, memo):
         capa = (Sequential if type(module) is torch.nn.Sequential else Residual)(*capas)
     elif type(module) is blocks['Parallel']:
         capa = Parallel(*[_from(m, shape, torch, memo) for m in module], merge=module.merge)
-    elif name in _FROM and type(module).__module__.startswith('torch.nn'): capa = _FROM[name](module, shape, torch)
+    elif block in _FROM_BLOCK: capa = _FROM_BLOCK[block](module, shape, torch)
+    elif name in _FROM and _FROM[name] and type(module).__module__.startswith('torch.nn'): capa = _FROM[name](module, shape, torch)
     else:
         raise TypeError(f"from_torch: {name} ({module}) has no capa twin; the modules that have one are "
                         f"{sorted(_FROM) + ['Sequential', 'torch_blocks()']}")
@@ -254,3 +265,125 @@ def _batchnorm_from(capa_cls):
 register_twin(LayerNorm, 'LayerNorm', _layernorm_to, _layernorm_from)
 register_twin(BatchNorm1D, 'BatchNorm1d', _batchnorm_to('BatchNorm1d'), _batchnorm_from(BatchNorm1D))
 register_twin(BatchNorm2D, 'BatchNorm2d', _batchnorm_to('BatchNorm2d'), _batchnorm_from(BatchNorm2D))
+
+# %% ../nbs/14_interop.ipynb #1b2aa37e
+def _sequence_blocks(torch):
+    "torch.nn modules shaped as capa_nb's sequence capas: a recurrence returning only its outputs, the last step, self-attention, ..."
+    nn = torch.nn
+    def recurrent(base):
+        class Twin(base):
+            f"nn.{base.__name__}(batch_first=True) returning only its output sequence (N, T, H), as capa_nb's {base.__name__}."
+            def __init__(self, input_size, hidden_size, **kw): super().__init__(input_size, hidden_size, batch_first=True, **kw)
+            def forward(self, x): return super().forward(x)[0]
+        Twin.__name__ = Twin.__qualname__ = f"Torch{base.__name__}"
+        return Twin
+    class TorchLastStep(nn.Module):
+        "x[:, -1]: the last step of a batch of sequences, as capa_nb's LastStep."
+        def forward(self, x): return x[:, -1]
+    def mask(T, like): return torch.triu(torch.full((T, T), float('-inf'), dtype=like.dtype), diagonal=1)
+    class TorchSelfAttention(nn.MultiheadAttention):
+        "nn.MultiheadAttention(batch_first=True) on one sequence, query = key = value, optionally causal: capa_nb's MultiHeadAttention."
+        def __init__(self, d_model, n_heads, causal=False, **kw):
+            super().__init__(d_model, n_heads, batch_first=True, **kw); self.causal = causal
+        def forward(self, x):
+            return super().forward(x, x, x, need_weights=False, attn_mask=mask(x.shape[1], x) if self.causal else None)[0]
+        def extra_repr(self): return super().extra_repr() + f", causal={self.causal}"
+    class TorchPositionalEmbedding(nn.Module):
+        "x + P[:T] with a learnt P (max_len, d): capa_nb's PositionalEmbedding."
+        def __init__(self, max_len, d_model, dtype=None):
+            super().__init__(); self.P = nn.Parameter(torch.zeros(max_len, d_model, dtype=dtype))
+        def forward(self, x): return x + self.P[:x.shape[1]]
+    class TorchTransformerBlock(nn.TransformerEncoderLayer):
+        "nn.TransformerEncoderLayer(norm_first=True, activation='gelu', dropout=0, batch_first=True), optionally causal: capa_nb's TransformerBlock."
+        def __init__(self, d_model, n_heads, d_ff, causal=False, eps=1e-5, **kw):
+            super().__init__(d_model, n_heads, d_ff, dropout=0.0, activation='gelu', layer_norm_eps=eps, batch_first=True,
+                             norm_first=True, **kw)
+            self.causal = causal
+        def forward(self, x):
+            return super().forward(x, src_mask=mask(x.shape[1], x) if self.causal else None, is_causal=self.causal)
+    return {'RNN': recurrent(nn.RNN), 'LSTM': recurrent(nn.LSTM), 'GRU': recurrent(nn.GRU), 'LastStep': TorchLastStep,
+            'MultiHeadAttention': TorchSelfAttention, 'PositionalEmbedding': TorchPositionalEmbedding,
+            'TransformerBlock': TorchTransformerBlock}
+
+_BLOCK_MAKERS.append((_sequence_blocks, ('RNN', 'LSTM', 'GRU', 'LastStep', 'MultiHeadAttention', 'PositionalEmbedding', 'TransformerBlock')))
+
+# %% ../nbs/14_interop.ipynb #591f6066
+_TORCH_NAMES = {'W_ih': 'weight_ih_l0', 'W_hh': 'weight_hh_l0', 'b_ih': 'bias_ih_l0', 'b_hh': 'bias_hh_l0'}
+
+def _recurrent_to(c, torch):
+    kw = {'nonlinearity': c.nonlinearity} if type(c) is RNN else {}
+    m = torch_blocks()[type(c).__name__](c.input_size, c.hidden_size, dtype=_dtype(c, torch), **kw)
+    return _set(m, **{_TORCH_NAMES[k]: v for k, v in c.params.items()})
+
+def _recurrent_from(capa_cls):
+    def make(m, input_shape, torch):
+        bad = [f"{k}={v!r}" for k, v, ok in (('num_layers', m.num_layers, 1), ('bias', m.bias, True), ('bidirectional', m.bidirectional, False),
+                                            ('batch_first', m.batch_first, True), ('dropout', m.dropout, 0)) if v != ok]
+        if getattr(m, 'proj_size', 0): bad.append(f"proj_size={m.proj_size}")
+        if bad: raise ValueError(f"from_torch: {m} has {', '.join(bad)}; {capa_cls.__name__} is one layer, with biases, one direction, batch first")
+        kw = {'nonlinearity': m.nonlinearity} if capa_cls is RNN else {}
+        c = capa_cls(m.input_size, m.hidden_size, input_shape=input_shape, dtype=_np_dtype(m), **kw)
+        for k in c.params: c.params[k][...] = _array(getattr(m, _TORCH_NAMES[k]))
+        return c
+    return make
+
+def _attention_to(c, torch):
+    m = torch_blocks()['MultiHeadAttention'](c.d_model, c.n_heads, c.causal, dtype=_dtype(c, torch))
+    _set(m, in_proj_weight=c.params['W_qkv'], in_proj_bias=c.params['b_qkv'])
+    _set(m.out_proj, weight=c.params['W_o'], bias=c.params['b_o'])
+    return m
+
+def _attention_from(m, input_shape, torch):
+    if not (m.batch_first and m._qkv_same_embed_dim and m.in_proj_bias is not None and m.bias_k is None and not m.add_zero_attn and m.dropout == 0):
+        raise ValueError(f"from_torch: {m} must be batch first, with biases, one in_proj, no bias_k/add_zero_attn and no dropout, as MultiHeadAttention")
+    c = MultiHeadAttention(m.embed_dim, m.num_heads, getattr(m, 'causal', False), input_shape=input_shape, dtype=_np_dtype(m))
+    for k, t in (('W_qkv', m.in_proj_weight), ('b_qkv', m.in_proj_bias), ('W_o', m.out_proj.weight), ('b_o', m.out_proj.bias)):
+        c.params[k][...] = _array(t)
+    return c
+
+# %% ../nbs/14_interop.ipynb #a39a0dac
+_BLOCK_NAMES = {'norm1.weight': '0.0.gamma', 'norm1.bias': '0.0.beta', 'self_attn.in_proj_weight': '0.1.W_qkv',
+                'self_attn.in_proj_bias': '0.1.b_qkv', 'self_attn.out_proj.weight': '0.1.W_o', 'self_attn.out_proj.bias': '0.1.b_o',
+                'norm2.weight': '1.0.gamma', 'norm2.bias': '1.0.beta', 'linear1.weight': '1.1.W', 'linear1.bias': '1.1.b',
+                'linear2.weight': '1.3.W', 'linear2.bias': '1.3.b'}   # torch's names → TransformerBlock's
+
+def _block_to(c, torch):
+    m = torch_blocks()['TransformerBlock'](c.d_model, c.n_heads, c.d_ff, c.causal, c.eps, dtype=_dtype(c, torch))
+    with torch.no_grad():
+        for t, k in _BLOCK_NAMES.items(): m.get_parameter(t).copy_(_tensor(c.params[k], torch))
+    return m
+
+def _block_from(m, input_shape, torch):
+    import torch.nn.functional as F
+    if not (m.norm_first and m.activation is F.gelu and m.dropout.p == 0 and m.self_attn.batch_first and m.norm1.bias is not None
+            and m.linear1.bias is not None):
+        raise ValueError(f"from_torch: {m} must have norm_first=True, activation='gelu', dropout=0, batch_first=True and biases, as TransformerBlock")
+    c = TransformerBlock(m.self_attn.embed_dim, m.self_attn.num_heads, m.linear1.out_features, getattr(m, 'causal', False), m.norm1.eps,
+                         input_shape=input_shape, dtype=_np_dtype(m))
+    for t, k in _BLOCK_NAMES.items(): c.params[k] = _array(m.get_parameter(t))
+    return c
+
+def _embedding_to(c, torch): return _set(torch.nn.Embedding(c.num_embeddings, c.embedding_dim, dtype=_dtype(c, torch)), weight=c.params['W'])
+
+def _embedding_from(m, input_shape, torch):
+    if m.padding_idx is not None or m.max_norm is not None or m.sparse:
+        raise ValueError(f"from_torch: {m} uses padding_idx, max_norm or sparse, which Embedding does not have")
+    c = Embedding(m.num_embeddings, m.embedding_dim, input_shape=input_shape, dtype=_np_dtype(m))
+    c.params['W'][...] = _array(m.weight)
+    return c
+
+def _positional_to(c, torch): return _set(torch_blocks()['PositionalEmbedding'](c.max_len, c.d_model, dtype=_dtype(c, torch)), P=c.params['P'])
+
+def _positional_from(m, input_shape, torch):
+    c = PositionalEmbedding(*m.P.shape, input_shape=input_shape, dtype=_np_dtype(m))
+    c.params['P'][...] = _array(m.P)
+    return c
+
+register_twin(Embedding, 'Embedding', _embedding_to, _embedding_from)
+for cls in (RNN, LSTM, GRU): register_twin(cls, cls.__name__, _recurrent_to, _recurrent_from(cls))
+register_twin(LastStep, 'LastStep', lambda c, torch: torch_blocks()['LastStep'](), None)
+register_twin(MultiHeadAttention, 'MultiheadAttention', _attention_to, _attention_from)
+register_twin(PositionalEmbedding, 'PositionalEmbedding', _positional_to, _positional_from)
+register_twin(TransformerBlock, 'TransformerEncoderLayer', _block_to, _block_from)
+_FROM_BLOCK.update(RNN=_recurrent_from(RNN), LSTM=_recurrent_from(LSTM), GRU=_recurrent_from(GRU), LastStep=lambda m, s, torch: LastStep(s),
+                   MultiHeadAttention=_attention_from, PositionalEmbedding=_positional_from, TransformerBlock=_block_from)
