@@ -122,7 +122,8 @@ def _as_array(a, who, what):
 def _first_bad(a, bad):
     "How many entries of `a` are flagged in `bad`, and the first of them with its index, for error messages."
     i = np.unravel_index(int(np.argmax(bad)), a.shape)
-    return f"{int(bad.sum())} of {a.size}, e.g. {a[i].item()!r} at index {tuple(map(int, i))}"
+    v = a[i].item() if isinstance(a[i], np.generic) else a[i]  # an object array holds Python objects
+    return f"{int(bad.sum())} of {a.size}, e.g. {v!r} at index {tuple(map(int, i))}"
 
 def _check_finite(a, who, what, before=None):
     "`ValueError` if any entry of `a` is nan or ±inf; `before`, the array `a` was cast from, tells an overflow from bad data."
@@ -146,11 +147,20 @@ def _check_real(value, who, name, low=-np.inf, high=np.inf, high_open=False):
 # %% ../nbs/00_capa.ipynb #35ff19f5
 _INT64_MAX = 2 ** 63 - 1
 
+def _object_ids(a, who, what):
+    "An object array of Python integers (numpy makes one for ints beyond int64) as int64, `ValueError` for those too large."
+    flat = a.reshape(-1)
+    if not all(isinstance(v, numbers.Integral) and not isinstance(v, (bool, np.bool_)) for v in flat): return a  # refused next
+    big = np.array([not -_INT64_MAX - 1 <= int(v) <= _INT64_MAX for v in flat], bool).reshape(a.shape)
+    if big.any(): raise ValueError(f"{_who(who)}: {what} holds ids too large for int64: {_first_bad(a, big)}")
+    return a.astype(np.int64)
+
 def _as_ids(a, who, what):
     "`a` as an int64 array of integer ids; `ValueError` naming `who` for bools, non-integral or non-finite values, `TypeError` for non-numbers."
     if isinstance(a, np.ma.MaskedArray): raise TypeError(f"{_who(who)}: {what} is a masked array, and capas do not honour masks")
     try: a = np.asarray(a)
     except ValueError as e: raise ValueError(f"{_who(who)}: {what} is not a rectangular array ({e})") from None
+    if a.dtype == object: a = _object_ids(a, who, what)
     kind = a.dtype.kind
     if kind == 'b' and a.size:
         raise ValueError(f"{_who(who)}: {what} must hold integer ids, got booleans: {_first_bad(a, np.ones(a.shape, bool))}; "
@@ -161,9 +171,11 @@ def _as_ids(a, who, what):
         return a.astype(np.int64, copy=False)
     if kind != 'f': raise TypeError(f"{_who(who)}: {what} must be an array of integer ids, got dtype {a.dtype}")
     with np.errstate(invalid='ignore'):
-        bad = ~np.isfinite(a) | (a != np.round(a)) | (np.abs(a) > _INT64_MAX)
+        bad = ~np.isfinite(a) | (a != np.round(a))
     if bad.any():
         raise ValueError(f"{_who(who)}: {what} must hold integer ids (whole numbers); not integral or not finite: {_first_bad(a, bad)}")
+    with np.errstate(over='ignore'): big = ~(np.abs(a) < a.dtype.type(2.0 ** 63))  # 2⁶³ itself would wrap to −2⁶³ in the cast
+    if big.any(): raise ValueError(f"{_who(who)}: {what} holds ids too large for int64: {_first_bad(a, big)}")
     return a.astype(np.int64)
 
 def _no_jacobian(capa):

@@ -151,7 +151,7 @@ def _masked_dot(t, a):
 def _check_row_sums(rows, pred_dtype, who):
     "`ValueError` unless every target row sums to 1, to √ε of the coarser of the two dtypes."
     tol = np.sqrt(max(np.finfo(rows.dtype).eps, np.finfo(pred_dtype).eps))
-    sums = rows.reshape(-1, rows.shape[-1]).sum(axis=-1)
+    sums = rows.sum(axis=-1).reshape(rows.shape[:-1] or (1,))  # (N,) or (N, T): a bad row is named at its (n, t)
     bad = np.abs(sums - 1) > tol
     if bad.any():
         raise ValueError(f"{who}: each target row must sum to 1 (one-hot or class probabilities); "

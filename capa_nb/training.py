@@ -58,7 +58,10 @@ def accuracy(y_pred, # (N, K) scores or probabilities, or (N,) / (N, 1) probabil
     "The fraction of correctly classified samples; for (N, T, K) sequences, of the N·T positions."
     p, t = np.asarray(y_pred), np.asarray(y_true)
     if p.dtype.kind not in 'biuf' or t.dtype.kind not in 'biuf': raise _accuracy_error(p, t, "both must be real numbers")
-    if p.ndim == 3: p, t = _positions(p, t)   # sequences: every position counts as one sample
+    if p.ndim == 3:   # sequences: every position counts as one sample
+        rows, targets = _positions(p, t)
+        try: return accuracy(rows, targets)
+        except ValueError as e: raise ValueError(f"{e} (the positions of y_pred {p.shape} and y_true {t.shape}, as samples)") from None
     if p.ndim not in (1, 2) or t.ndim not in (1, 2) or p.size == 0:
         raise _accuracy_error(p, t, "y_pred must be a non-empty (N, K), (N, 1) or (N,) array and y_true (N,), (N, 1) or (N, K)")
     if len(t) != len(p): raise _accuracy_error(p, t, f"{len(t)} targets for N = {len(p)} predictions")
@@ -150,6 +153,11 @@ class History:
         return fig
 
 # %% ../nbs/07_training.ipynb #2bba8380
+def _ids_in_range(model, X, who, what):
+    "The model's own check of the ids X (an Embedding's range), its `ValueError` saying which array held them (X or X_val)."
+    try: model._check_ids(X)
+    except ValueError as e: raise ValueError(f"{who}: {what}: {e}") from None
+
 def _check_data(model, X, Y, loss, who, names=('X', 'Y')):
     "X as the model's input batch (cast once), and Y checked by `loss` and returned as the targets it computes with."
     if not isinstance(model, Capa): raise TypeError(f"{who}: model must be a Capa; got {type(model).__name__}")
@@ -161,7 +169,7 @@ def _check_data(model, X, Y, loss, who, names=('X', 'Y')):
         raise ValueError(f"{who}: {names[0]} must have shape (N, {', '.join(map(str, model.input_shape))}) for {type(model).__name__} "
                          f"with input shape {model.input_shape}; got {X.shape}")
     if len(X) == 0: raise ValueError(f"{who}: {names[0]} is empty")
-    if model.takes_ids: model._check_ids(X)   # an Embedding's range, before anything trains
+    if model.takes_ids: _ids_in_range(model, X, who, names[0])   # an Embedding's range, before anything trains
     else: _check_finite(X, who, names[0])
     if model.dtype is not None and X.dtype != model.dtype and not model.takes_ids:
         with np.errstate(over='ignore'): X0, X = X, X.astype(model.dtype)  # an overflow is reported next, as a ValueError
