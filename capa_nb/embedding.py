@@ -46,6 +46,19 @@ def _check_ids(self:Embedding,
 @patch
 def _random_ids(self:Embedding, rng, shape): return rng.integers(0, self.num_embeddings, shape)
 
+# %% ../nbs/15_embedding.ipynb #fc9a992e
+def _scatter_add_rows(ids, # (M,) int64 ids in [0, V)
+                      g, # (M, D): one row of dE/dy per position
+                      V): # the number of rows of the result
+    "The rows of g summed by id into a (V, D) array, as `np.add.at(out, ids, g)`: by a stable sort and `np.add.reduceat`."
+    out = np.zeros((V, g.shape[1]), g.dtype)
+    if len(ids) == 0: return out  # an empty batch: no gradient (reduceat needs at least one run)
+    order = np.argsort(ids, kind='stable')
+    sorted_ids = ids[order]
+    starts = np.flatnonzero(np.concatenate(([True], sorted_ids[1:] != sorted_ids[:-1])))  # where each id's run begins
+    out[sorted_ids[starts]] = np.add.reduceat(g[order], starts, axis=0)  # one sum per id that occurs
+    return out
+
 # %% ../nbs/15_embedding.ipynb #85eb6c06
 @patch
 def f(self:Embedding,
@@ -60,9 +73,7 @@ def param_vjp(self:Embedding,
               y, # the rows f gave
               g): # dE/dy, `(N, *input_shape, D)`
     "dE/dW: row k is the sum of g over every position whose id is k (a scatter-add: repeated ids add up)."
-    dW = np.zeros_like(self.params['W'])
-    np.add.at(dW, x.reshape(-1), g.reshape(-1, self.embedding_dim))
-    return {'W': dW}
+    return {'W': _scatter_add_rows(x.reshape(-1), g.reshape(-1, self.embedding_dim), self.num_embeddings)}
 
 @patch
 def dy_dparam(self:Embedding,
