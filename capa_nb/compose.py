@@ -23,6 +23,7 @@ class Residual(Sequential):
         _check_members(capas, 'Residual', ids_first=False)  # ids are not numbers to add to f(x)
         self.capas = list(capas)
         Capa.__init__(self)
+        self._default = capas[0].input_shape if getattr(capas[0], '_learns_shape', False) else None  # a first Dense's (n_in,)
         if capas[0].input_shape is not None: self._build(capas[0].input_shape)
         else: self._link(1, capas[0].output_shape)  # shape-free at the front: check what can be checked now
 
@@ -33,11 +34,14 @@ class Residual(Sequential):
 def _build(self:Residual, input_shape):
     "Fix f's shapes from the input shape, and refuse an f that changes it: x + f(x) needs both of one shape."
     input_shape = _as_shape(input_shape, 'Residual', 'input_shape')
-    out = self._link(0, input_shape)
-    if out != input_shape:
-        self._unfix()  # the members this call gave a shape are shape-free again
-        raise ValueError(f"Residual: y = x + f(x) needs f to keep the shape, but f maps {input_shape} to {out} "
-                         f"(its last member is {self.capas[-1]!r})")
+    def link(shape):
+        out = self._link(0, shape)
+        if out != shape:
+            self._unfix()  # the members this call gave a shape are shape-free again
+            raise ValueError(f"Residual: y = x + f(x) needs f to keep the shape, but f maps {shape} to {out} "
+                             f"(its last member is {self.capas[-1]!r})")
+        return out
+    self._rebuild(input_shape, link)  # a Residual whose first Dense learns its shape can take a neighbour's (T, n_in)
     self.input_shape = self.output_shape = input_shape
 
 # %% ../nbs/12_compose.ipynb #ec7f11fd

@@ -86,6 +86,7 @@ class Sequential(Capa):
         _check_members(capas)
         self.capas = list(capas)
         super().__init__()
+        self._default = capas[0].input_shape if getattr(capas[0], '_learns_shape', False) else None  # a first Dense's (n_in,)
         if capas[0].input_shape is not None: self._build(capas[0].input_shape)
         else: self._link(1, capas[0].output_shape)  # shape-free at the front: check what can be checked now
 
@@ -133,15 +134,33 @@ def _unfix(self:Sequential):
 
 @patch
 def _unbuild(self:Sequential, output_shape=None):
-    "Undo `_build`: shape-free again, and so is every member it gave a shape (a failed first batch leaves no shape behind)."
+    "Undo `_build`: shape-free again, and so is every member it gave a shape; a network that learns its shape takes its default back."
     self._unfix()
-    Capa._unbuild(self, output_shape)
+    if getattr(self, '_default', None) is None: return Capa._unbuild(self, output_shape)
+    self.input_shape = None
+    self._build(self._default)                      # its first Dense is back at (n_in,): link the rest to that again
+
+@patch(as_prop=True)
+def _learns_shape(self:Sequential):
+    "True while the network has the default shape of its first member, a Dense that takes `(..., n_in)` from a neighbour."
+    return getattr(self, '_default', None) is not None and self.input_shape == self._default
+
+@patch
+def _rebuild(self:Sequential, input_shape, link):
+    "`link(input_shape)`; a network linked to another shape before (it learns its shape) is unlinked first, and linked back if it fails."
+    old = self.input_shape
+    if old is None or old == input_shape: return link(input_shape)
+    self._unfix()                                   # the members the old shape reached are shape-free again
+    try: return link(input_shape)
+    except Exception:
+        link(old)                                   # as it was
+        raise
 
 @patch
 def _build(self:Sequential, input_shape):
     "Fix the shapes of the Sequential and its members from a per-sample input shape."
     input_shape = _as_shape(input_shape, 'Sequential', 'input_shape')
-    self.output_shape = self._link(0, input_shape)
+    self.output_shape = self._rebuild(input_shape, lambda s: self._link(0, s))
     self.input_shape = input_shape
 
 # %% ../nbs/05_sequential.ipynb #6056b64c
