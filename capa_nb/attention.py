@@ -15,7 +15,7 @@ from .norm import LayerNorm, _flag, _positive
 from .activations import GELU
 from .compose import Residual
 from .sequential import Sequential
-from .training import predict
+from .training import _modes, _restore_modes
 
 # %% ../nbs/17_attention.ipynb #057005c0
 def _softmax_rows(S):
@@ -112,9 +112,9 @@ def f(self:MultiHeadAttention,
 
 # %% ../nbs/17_attention.ipynb #974732be
 @patch
-def _dqkv(self:MultiHeadAttention, g, s):
-    "dE/d(q, k, v) for dE/dy = g, as one (N·T, 3d) array laid out as the projection: param_vjp computes it, vjp reuses it."
-    if s.dqkv is not None and s.dqkv[0] is g: return s.dqkv[1]
+def _dqkv(self:MultiHeadAttention, g, s, fresh=False):
+    "dE/d(q, k, v) for dE/dy = g, one (N·T, 3d) array laid out as the projection; param_vjp computes it (fresh), vjp reuses it."
+    if not fresh and s.dqkv is not None and s.dqkv[0] is g: return s.dqkv[1]   # the same g, just after param_vjp
     N, T, d = g.shape
     h = self.n_heads
     dO = (g.reshape(N * T, d) @ self.params['W_o']).reshape(N, T, h, d // h).transpose(0, 2, 1, 3)
@@ -138,7 +138,7 @@ def param_vjp(self:MultiHeadAttention,
               g, # dE/dy, (N, T, d)
               s): # the `_Attended` f saved: q, k, v, A, O
     "dE/dW_qkv = Σ dqkvᵀ x, dE/db_qkv = Σ dqkv, dE/dW_o = Σ gᵀ O, dE/db_o = Σ g, over the batch and the positions."
-    dqkv, g2 = self._dqkv(g, s), g.reshape(-1, g.shape[-1])
+    dqkv, g2 = self._dqkv(g, s, fresh=True), g.reshape(-1, g.shape[-1])   # fresh: g may be an array seen before, changed since
     return {'W_qkv': dqkv.T @ x.reshape(-1, x.shape[-1]), 'b_qkv': np.add.reduce(dqkv, axis=0),
             'W_o': g2.T @ s.O, 'b_o': np.add.reduce(g2, axis=0)}
 
@@ -260,10 +260,18 @@ class TransformerBlock(Sequential):
         rng, dtype, eps = _generator(rng, 'TransformerBlock'), _float_dtype(dtype, 'TransformerBlock'), _positive(eps, 'TransformerBlock', 'eps')
         try: mha = MultiHeadAttention(d, n_heads, _flag(causal, 'TransformerBlock', 'causal'), rng=rng, dtype=dtype)
         except ValueError as e: raise ValueError(f"TransformerBlock: {e}") from None
-        self.d_model, self.n_heads, self.d_ff, self.causal, self.eps = d, mha.n_heads, f, mha.causal, eps
+        self.d_model, self.n_heads, self.d_ff, self.eps = d, mha.n_heads, f, eps
         super().__init__(Residual(LayerNorm(d, eps, dtype=dtype), mha),
                          Residual(LayerNorm(d, eps, dtype=dtype), _linear(d, f, rng, dtype), GELU(), _linear(f, d, rng, dtype)))
         if input_shape is not None: self._build(input_shape)
+
+    @property
+    def causal(self):
+        "The attention's own mask flag, read from it (never a copy that could disagree with it)."
+        return self.capas[0].capas[1].causal
+
+    @causal.setter
+    def causal(self, value): self.capas[0].capas[1].causal = _flag(value, 'TransformerBlock', 'causal')
 
     def __repr__(self):
         shape = '' if self.input_shape is None else f", shape={self.input_shape}"
@@ -284,7 +292,7 @@ def generate(model, # a causal language model: ids (T,) → logits (T, V), T its
              prompt, # the ids to continue, a non-empty 1-D sequence of ints in [0, V)
              n, # how many ids to add, an int ≥ 0
              temperature=1.0, # sample from softmax(logits / temperature); 0: always the most likely id
-             seed=None, # seeds the sampling (an int, a np.random.Generator, or None)
+             seed=None, # seeds the sampling (an int ≥ 0, a np.random.Generator, or None)
             ) -> np.ndarray: # the prompt followed by the n new ids, int64
     "Continue `prompt` by n ids, one forward per id: the last T ids, padded on the right, and the logits at the last real one."
     T, V = _context_length(model)
@@ -294,14 +302,23 @@ def generate(model, # a causal language model: ids (T,) → logits (T, V), T its
                          f"{'shape ' + str(ids.shape) if ids.ndim != 1 else 'dtype ' + str(ids.dtype) if ids.dtype.kind not in 'iu' else ids}")
     if isinstance(n, (bool, np.bool_)) or not isinstance(n, numbers.Integral) or n < 0:
         raise ValueError(f"generate: n, the number of ids to add, must be an int ≥ 0; got {n!r}")
-    temperature, rng = _check_real(temperature, 'generate', 'temperature', 0), np.random.default_rng(seed)
-    out = np.concatenate([ids.astype(np.int64), np.zeros(n, np.int64)])
-    for t in range(len(ids), len(ids) + n):
-        ctx = out[max(0, t - T):t]                          # the last T ids (all of them while fewer)
-        x = np.zeros((1, T), np.int64)
-        x[0, :len(ctx)] = ctx                               # padded on the right: a causal model's logits at len(ctx) − 1 ignore the pad
-        z = predict(model, x)[0, len(ctx) - 1].astype(np.float64)
-        if temperature == 0: out[t] = int(np.argmax(z)); continue
-        p = np.exp((z - z.max()) / temperature)
-        out[t] = rng.choice(V, p=p / p.sum())
+    temperature = _check_real(temperature, 'generate', 'temperature', 0)
+    try: rng = _generator(seed, 'generate')
+    except ValueError: raise ValueError(f"generate: seed must be an int ≥ 0, a np.random.Generator or None; got {seed!r}") from None
+    if model.takes_ids:                                     # every id it may generate must be one it can read back
+        try: model._check_ids(np.arange(V))
+        except ValueError as e: raise ValueError(f"generate: the model scores {V} ids but does not read them all back: {e}") from None
+    out, modes = np.concatenate([ids.astype(np.int64), np.zeros(n, np.int64)]), _modes(model)
+    model.eval()                                            # no dropout; nothing recorded, so a pending backward keeps its record
+    try:
+        for t in range(len(ids), len(ids) + n):
+            ctx = out[max(0, t - T):t]                      # the last T ids (all of them while fewer)
+            x = np.zeros((1, T), np.int64)
+            x[0, :len(ctx)] = ctx                           # padded on the right: a causal model's logits at len(ctx) − 1 ignore the pad
+            z = model._function(x)[0, len(ctx) - 1].astype(np.float64)
+            if not np.isfinite(z).all(): raise FloatingPointError(f"generate: {model!r} gave logits that are not finite: {z}")
+            if temperature == 0: out[t] = int(np.argmax(z)); continue
+            with np.errstate(over='ignore'): p = np.exp((z - z.max()) / temperature)   # a tiny temperature: −∞ exponents, 0
+            out[t] = rng.choice(V, p=p / p.sum())
+    finally: _restore_modes(modes)
     return out
