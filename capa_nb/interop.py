@@ -348,7 +348,9 @@ _BLOCK_NAMES = {'norm1.weight': '0.0.gamma', 'norm1.bias': '0.0.beta', 'self_att
                 'linear2.weight': '1.3.W', 'linear2.bias': '1.3.b'}   # torch's names → TransformerBlock's
 
 def _block_to(c, torch):
-    m = torch_blocks()['TransformerBlock'](c.d_model, c.n_heads, c.d_ff, c.causal, c.eps, dtype=_dtype(c, torch))
+    eps = {c.capas[0].capas[0].eps, c.capas[1].capas[0].eps}   # the two LayerNorms' own, which a reader may have changed
+    if len(eps) > 1: raise ValueError(f"to_torch: {c!r} has LayerNorms with eps {sorted(eps)}; torch's layer has one layer_norm_eps")
+    m = torch_blocks()['TransformerBlock'](c.d_model, c.n_heads, c.d_ff, c.causal, eps.pop(), dtype=_dtype(c, torch))
     with torch.no_grad():
         for t, k in _BLOCK_NAMES.items(): m.get_parameter(t).copy_(_tensor(c.params[k], torch))
     return m
