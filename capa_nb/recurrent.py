@@ -26,11 +26,13 @@ class _Recurrent(Capa):
         who = type(self).__name__
         self.input_size, self.hidden_size = _size(input_size, who, 'input_size'), _size(hidden_size, who, 'hidden_size')
         dtype, rng = _float_dtype(dtype, who), _generator(rng, who)
-        super().__init__(input_shape)
+        super().__init__()
         H, I = self.hidden_size, self.input_size
         k, GH = 1 / math.sqrt(H), self._gates * H   # torch: every parameter from U(−1/√H, 1/√H)
-        for name, shape in (('W_ih', (GH, I)), ('W_hh', (GH, H)), ('b_ih', (GH,)), ('b_hh', (GH,))):
-            self.params[name] = rng.uniform(-k, k, shape).astype(dtype)
+        shapes = {'W_ih': (GH, I), 'W_hh': (GH, H), 'b_ih': (GH,), 'b_hh': (GH,)}
+        self.params = {name: np.empty(shape, dtype) for name, shape in shapes.items()}   # so that a refusal names the capa fully
+        if input_shape is not None: self._build(input_shape)                            # may refuse it: then nothing is drawn
+        for name, shape in shapes.items(): self.params[name] = rng.uniform(-k, k, shape).astype(dtype)
 
     def _args(self): return f"{self.input_size}, {self.hidden_size}"
     def __repr__(self):
@@ -47,34 +49,41 @@ class _Recurrent(Capa):
 
 # %% ../nbs/16_recurrent.ipynb #r026e726
 class _Trace:
-    "What one use of a recurrent capa keeps: x as columns (I, T·N), the states and gates of every step as (T, ·, N), and backward's result for the last g."
-    __slots__ = ('xt', 'hs', 'cs', 'gates', 'extra', 'back')
-    def __init__(self, xt, hs, cs=None, gates=None, extra=None):
-        self.xt, self.hs, self.cs, self.gates, self.extra, self.back = xt, hs, cs, gates, extra, None
+    "What one use of a recurrent capa keeps: the weights it used, x as columns (I, T·N), the states and gates of every step as (T, ·, N)."
+    __slots__ = ('W', 'xt', 'hs', 'cs', 'gates', 'extra', 'back')
+    def __init__(self, W, xt, hs, cs=None, gates=None, extra=None):   # W: copies of (W_ih, W_hh) as the forward used them
+        self.W, self.xt, self.hs, self.cs, self.gates, self.extra, self.back = W, xt, hs, cs, gates, extra, None
 
 @patch
 def _inputs(self:_Recurrent,
             x): # the batch (N, T, I)
-    "x as columns (I, T·N), and W_ih x_t for all steps and samples in one GEMM, (G·H, T, N): step t's block is z[:, t]."
+    "Copies of (W_ih, W_hh) for backward, x as columns (I, T·N), and W_ih x_t for all steps and samples in one GEMM, (G·H, T, N)."
     N, T, I = x.shape
+    W = self.params['W_ih'].copy(), self.params['W_hh'].copy()   # backward differentiates at these, even if the params move meanwhile
     xc = np.ascontiguousarray(x.transpose(2, 1, 0)).reshape(I, T * N)
-    return xc, (self.params['W_ih'] @ xc).reshape(-1, T, N)
+    return W, xc, (W[0] @ xc).reshape(len(W[0]), T, N)           # sizes spelt out: N may be 0
 
 @patch
-def _through_time(self:_Recurrent, g, tr):
-    "Backpropagation through time once per g: dE/dz on the input side and on the recurrent side as (G·H, T·N), kept for param_vjp and vjp."
-    if tr.back is None or tr.back[0] is not g:
-        T, N = g.shape[1], g.shape[0]
-        dzx, dzh = self._bptt(np.ascontiguousarray(g.transpose(1, 2, 0)), tr)    # g as (T, H, N), like the states
-        flat = lambda d: np.ascontiguousarray(d.transpose(1, 0, 2)).reshape(len(d[0]), T * N)
-        fx = flat(dzx)
-        tr.back = (g, fx, fx if dzh is dzx else flat(dzh))
-    return tr.back[1:]
+def _through_time(self:_Recurrent, g, tr, keep):
+    "Backpropagation through time: dE/dz on the input and the recurrent side, (G·H, T·N). `keep`: param_vjp's, for the vjp right after."
+    if not keep and tr.back is not None and tr.back[0] is g:   # vjp, right after param_vjp of the same g: that one's result, used once
+        back, tr.back = tr.back, None
+        return back[1:]
+    T, N = g.shape[1], g.shape[0]
+    dzx, dzh = self._bptt(np.ascontiguousarray(g.transpose(1, 2, 0)), tr)    # g as (T, H, N), like the states
+    flat = lambda d: np.ascontiguousarray(d.transpose(1, 0, 2)).reshape(len(d[0]), T * N)
+    fx = flat(dzx)
+    fh = fx if dzh is dzx else flat(dzh)
+    tr.back = (g, fx, fh) if keep else None   # never reused by a later backward: g may have been changed in place since
+    return fx, fh
+
+@patch
+def recycle(self:_Recurrent, tr): tr.back = None   # the use is over: drop what backward kept
 
 @patch
 def param_vjp(self:_Recurrent, x, y, g, tr):
     "dE/dW_ih = Σ dz_x xᵀ, dE/dW_hh = Σ dz_h h_{t−1}ᵀ, dE/db = Σ dz: one GEMM each, over all steps and samples."
-    dzx, dzh = self._through_time(g, tr)
+    dzx, dzh = self._through_time(g, tr, True)
     hs = tr.hs[:-1]
     hprev = np.ascontiguousarray(hs.transpose(0, 2, 1)).reshape(-1, hs.shape[1])   # h_{t−1} as rows (t, n)
     bx = np.add.reduce(dzx, axis=1)
@@ -84,9 +93,9 @@ def param_vjp(self:_Recurrent, x, y, g, tr):
 @patch
 def vjp(self:_Recurrent, x, y, g, tr):
     "dE/dx_t = W_ihᵀ dz_t for every step and sample: one GEMM, back to batch-major (N, T, I)."
-    dzx = self._through_time(g, tr)[0]
-    N, T = x.shape[:2]
-    return (self.params['W_ih'].T @ dzx).reshape(-1, T, N).transpose(2, 1, 0)
+    dzx = self._through_time(g, tr, False)[0]
+    N, T, I = x.shape
+    return (tr.W[0].T @ dzx).reshape(I, T, N).transpose(2, 1, 0)
 
 # %% ../nbs/16_recurrent.ipynb #r0283367
 class RNN(_Recurrent):
@@ -108,22 +117,22 @@ class RNN(_Recurrent):
 @patch
 def f(self:RNN, x):
     "All hidden states (N, T, H): W_ih x_t for every step in one GEMM, then one loop over time: W_hh h_{t−1}, the sum, φ in place."
-    xt, z = self._inputs(x)
+    W, xt, z = self._inputs(x)
     z += (self.params['b_ih'] + self.params['b_hh'])[:, None, None]
     H, T, N = z.shape
-    hs, Whh = np.zeros((T + 1, H, N), z.dtype), self.params['W_hh']   # hs[t] = h_t of every sample, hs[0] = h_0 = 0
+    hs, Whh = np.zeros((T + 1, H, N), z.dtype), W[1]   # hs[t] = h_t of every sample, hs[0] = h_0 = 0
     for t in range(T):
         h = hs[t + 1]
         np.matmul(Whh, hs[t], out=h)
         h += z[:, t]
         if self.nonlinearity == 'tanh': np.tanh(h, out=h)
         else: np.maximum(h, 0, out=h)
-    return hs[1:].transpose(2, 0, 1), _Trace(xt, hs)
+    return hs[1:].transpose(2, 0, 1), _Trace(W, xt, hs)
 
 @patch
 def _bptt(self:RNN, g, tr):
     "dE/dz_t of every step (T, H, N), from the last back: dz_t = φ'(z_t) ⊙ (g_t + W_hhᵀ dz_{t+1}); the same on both sides."
-    h, W = tr.hs[1:], self.params['W_hh'].T
+    h, W = tr.hs[1:], tr.W[1].T
     dz = 1 - h * h if self.nonlinearity == 'tanh' else (h > 0).astype(h.dtype)   # φ'(z_t) of all steps, overwritten with dz_t
     dz[-1] *= g[-1]
     d = np.empty_like(g[0])
@@ -140,12 +149,12 @@ class LSTM(_Recurrent):
 @patch
 def f(self:LSTM, x):
     "All hidden states (N, T, H): one GEMM for W_ih x, then per step one (4H, H)×(H, N) GEMM for the four gates, activated in place."
-    xt, z = self._inputs(x)
+    W, xt, z = self._inputs(x)
     G, T, N = z.shape
     H = G // 4
     s = np.full(G, 0.5, z.dtype); s[2 * H:3 * H] = 1     # σ(v) = ½ + ½ tanh(v/2): the σ gates' halving folded in (exact)
     z += (self.params['b_ih'] + self.params['b_hh'])[:, None, None]; z *= s[:, None, None]
-    Whh = self.params['W_hh'] * s[:, None]
+    Whh = W[1] * s[:, None]
     A, hs, cs = np.empty((T, G, N), z.dtype), np.zeros((T + 1, H, N), z.dtype), np.zeros((T + 1, H, N), z.dtype)
     tc, m, ig = np.empty((T, H, N), z.dtype), np.empty((G, N), z.dtype), np.empty((H, N), z.dtype)
     for t in range(T):
@@ -159,12 +168,12 @@ def f(self:LSTM, x):
         c += np.multiply(a[:H], a[2 * H:3 * H], out=ig)   # + i ⊙ g
         np.tanh(c, out=tc[t])
         np.multiply(a[3 * H:], tc[t], out=hs[t + 1])      # h_t = o ⊙ tanh(c_t)
-    return hs[1:].transpose(2, 0, 1), _Trace(xt, hs, cs, A, tc)
+    return hs[1:].transpose(2, 0, 1), _Trace(W, xt, hs, cs, A, tc)
 
 @patch
 def _bptt(self:LSTM, g, tr):
     "dE/dz of the four gates' pre-activations (T, 4H, N), from the last step back, carrying δ^h and δ^c one step at a time."
-    cs, A, tc, W = tr.cs, tr.gates, tr.extra, self.params['W_hh'].T
+    cs, A, tc, W = tr.cs, tr.gates, tr.extra, tr.W[1].T
     T, H, N = g.shape
     i, f, gg, o = (A[:, k * H:(k + 1) * H] for k in range(4))
     dz = np.empty_like(A)     # first what does not depend on δ, all steps at once: dz_t = [δ^c P^i, δ^c P^f, δ^c P^g, δ^h P^o]
@@ -192,12 +201,12 @@ class GRU(_Recurrent):
 @patch
 def f(self:GRU, x):
     "All hidden states (N, T, H): one GEMM for W_ih x, then per step one (3H, H)×(H, N) GEMM, the gates activated in place."
-    xt, z = self._inputs(x)
+    W, xt, z = self._inputs(x)
     G, T, N = z.shape
     H = G // 3
     b = self.params['b_ih'].copy(); b[:2 * H] += self.params['b_hh'][:2 * H]
     z += b[:, None, None]; z[:2 * H] *= 0.5               # r, z: σ(v) = ½ + ½ tanh(v/2), halved in advance (exact)
-    Whh, bhn = self.params['W_hh'].copy(), self.params['b_hh'][2 * H:, None]
+    Whh, bhn = W[1].copy(), self.params['b_hh'][2 * H:, None]
     Whh[:2 * H] *= 0.5
     A, hs, hn = np.empty((T, G, N), z.dtype), np.zeros((T + 1, H, N), z.dtype), np.empty((T, H, N), z.dtype)
     m = np.empty((G, N), z.dtype)
@@ -211,12 +220,12 @@ def f(self:GRU, x):
         np.multiply(u[:H], hn[t], out=n); n += z[2 * H:, t]; np.tanh(n, out=n)
         hnew = hs[t + 1]
         np.subtract(h, n, out=hnew); hnew *= u[H:2 * H]; hnew += n   # h_t = n + z ⊙ (h_{t−1} − n)
-    return hs[1:].transpose(2, 0, 1), _Trace(xt, hs, None, A, hn)
+    return hs[1:].transpose(2, 0, 1), _Trace(W, xt, hs, None, A, hn)
 
 @patch
 def _bptt(self:GRU, g, tr):
     "dE/dz on the input side and on the recurrent side, (T, 3H, N) each, from the last step back; n's block differs by r ⊙."
-    hs, A, hn, W = tr.hs, tr.gates, tr.extra, self.params['W_hh'].T
+    hs, A, hn, W = tr.hs, tr.gates, tr.extra, tr.W[1].T
     T, H, N = g.shape
     r, z, n = A[:, :H], A[:, H:2 * H], A[:, 2 * H:]
     dzx, dzh = np.empty_like(A), np.empty_like(A)     # first the factors that do not depend on δ, for all steps at once
