@@ -190,6 +190,7 @@ def dy_dparam(self:MultiHeadAttention,
 # %% ../nbs/17_attention.ipynb #f4069524
 class PositionalEmbedding(Capa):
     "y = x + P[:T]: a learnt vector added to each position of a sequence (T, d), T ≤ max_len; P is (max_len, d)."
+    weights_at_forward = True  # dE/dx and dE/dP do not depend on P: a backward after a step is still exact
     def __init__(self,
                  max_len, # the longest sequence, an int ≥ 1: P has one row per position
                  d_model, # d, the features of a position

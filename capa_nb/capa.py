@@ -51,6 +51,8 @@ class Capa:
     tracks = False    # True: `track(x, y, saved)` updates `buffers` after f in a recorded training pass (BatchNorm's statistics)
     batch_coupled = False  # True: in training mode a sample's y depends on the whole batch, so Jacobians are over the batch
     takes_ids = False  # True: the input is integer ids (an Embedding's), kept as int64 and not differentiated: no dE/dx
+    weights_at_forward = False  # True: its backward uses the weights of its forward (a copy it keeps, or none at all)
+    _version = 0       # how many times its parameters have been stepped: a record remembers the count of its forward
 
     def __init_subclass__(cls, **kwargs):
         "Check the subclass's protocol when it is defined, and that its `__init__` leaves a valid capa."
@@ -237,8 +239,8 @@ def _check_protocol(cls):
 # %% ../nbs/00_capa.ipynb #dea72140
 class _Use:
     "One use of a capa in a forward pass: the capa, its input x and output y (batches), and what its f saved for backward."
-    __slots__ = ('capa', 'x', 'y', 'saved')
-    def __init__(self, capa, x, y, saved): self.capa, self.x, self.y, self.saved = capa, x, y, saved
+    __slots__ = ('capa', 'x', 'y', 'saved', 'version')
+    def __init__(self, capa, x, y, saved): self.capa, self.x, self.y, self.saved, self.version = capa, x, y, saved, capa._version
 
 def _checked_grads(capa, grads):
     "param_vjp's gradients as arrays of the parameters' dtypes; `RuntimeError` for one whose shape is not its parameter's."
@@ -526,10 +528,16 @@ def _fwd(self:Capa, x, tape):
     if self.tracks and self.training: _track(self, x, y, saved)
     return y
 
+def _stale(capa):
+    "The `RuntimeError` for a backward of a forward whose weights have been stepped since: its Jacobian is gone."
+    return RuntimeError(f"{capa!r}: its parameters were stepped after the forward this backward belongs to, and its backward "
+                        f"reads the current ones: that would mix two sets of weights. Run forward again (torch refuses this too)")
+
 @patch
 def _bwd(self:Capa, use, g, need_dx, bp):
     "Backward of one use through the hooks: its dE/dθ into `bp` (nothing steps here) and, if `need_dx`, its dE/dx, checked."
     x = use.x
+    if use.version != self._version and self.params and not self.weights_at_forward: raise _stale(self)
     ref = use.y if self.takes_ids else x  # dE/dy in the dtype of the math: x's, or for int64 ids y's
     if g.dtype is not ref.dtype: g = g.astype(ref.dtype)
     args = (x, use.y, g, use.saved) if self.saves else (x, use.y, g)
@@ -650,6 +658,7 @@ def _step(self:Capa, dt):
         for k, p in self.params.items(): p -= dt * grads[k]
     else:
         for k, p in self.params.items(): opt.step(p, grads[k], dt, self.optimizer_state.setdefault(k, {}))
+    self._version += 1  # records of earlier forwards now hold the Jacobian of other weights
 
 @patch
 def _one_sample(self:Capa, x):

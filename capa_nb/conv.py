@@ -178,6 +178,7 @@ def for_backward(self:_ConvBuffers, x=None): # the use's batch (not needed: this
 class Conv2D(Capa):
     "2-D convolution as torch.nn.Conv2d (a cross-correlation): y[o,i,j] = b[o] + Σ_{c,u,v} W[o,c,u,v] · x[c, s·i+u−p, s·j+v−p]."
     saves = True             # f returns (y, the buffers of this use): its windows and weights, for its backward
+    weights_at_forward = True  # ... so a backward after a step still uses the forward's W
     _transient = ('_pool',)  # {N: [free buffers]}: emptied by `_release`, never copied or pickled
     max_batch_sizes = 2      # the pool keeps buffers for at most this many batch sizes, the most recently used
     tile = 2**20             # eval mode: a batch whose window matrix would hold more numbers than this goes tile by tile

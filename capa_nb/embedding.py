@@ -14,6 +14,7 @@ from .dense import _size, _float_dtype, _generator
 # %% ../nbs/15_embedding.ipynb #fe65e61c
 class Embedding(Capa):
     "A table W of `num_embeddings` learnt vectors of size `embedding_dim`: integer ids (T,) → their rows (T, D), as torch.nn.Embedding."
+    weights_at_forward = True  # dE/dW does not depend on W: a backward after a step is still exact
     takes_ids = True  # the input is ids: kept as int64, no dE/dx (backward returns None), no jacobian(x)
 
     def __init__(self,

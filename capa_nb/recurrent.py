@@ -15,6 +15,7 @@ from .dense import _size, _float_dtype, _generator
 # %% ../nbs/16_recurrent.ipynb #r025c270
 class _Recurrent(Capa):
     "What RNN, LSTM and GRU share: sizes, torch's parameter layout and initialisation, shapes (T, I) → (T, H), the time-major pass."
+    weights_at_forward = True  # the forward keeps copies of W_ih and W_hh for its backward
     saves = True  # f returns (y, a `_Trace` of the loop): backward runs the loop back over it
     _gates = 1    # G: the blocks of H rows in W_ih, W_hh, b_ih, b_hh
     def __init__(self,

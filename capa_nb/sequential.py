@@ -170,6 +170,11 @@ def dtype(self:Sequential):
     return next((c.dtype for c in self.capas if c.dtype is not None), None)
 
 @patch(as_prop=True)
+def weights_at_forward(self:Sequential):
+    "Whether a backward after a step is still exact: when every member with parameters keeps its forward's weights."
+    return all(c.weights_at_forward for c in self.capas if c.params)
+
+@patch(as_prop=True)
 def takes_ids(self:Sequential):
     "Whether the network takes integer ids: when its first member does (an Embedding first)."
     return self.capas[0].takes_ids
