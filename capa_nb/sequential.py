@@ -132,6 +132,7 @@ def _unfix(self:Sequential):
     for c, out in reversed(self._fixed): c._unbuild(out)
     self._fixed = []
 
+# %% ../nbs/05_sequential.ipynb #497d3482
 @patch
 def _unbuild(self:Sequential, output_shape=None):
     "Undo `_build`: shape-free again, and so is every member it gave a shape; a network that learns its shape takes its default back."
