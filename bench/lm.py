@@ -12,8 +12,8 @@ labels, T = 32, batch 32, float32, Adam (lr 1e-3). Data: character windows of th
 
     python bench/lm.py [--epochs 15] [--threads 1] [--sequences 512]
 """
-import argparse, inspect, platform, resource, tracemalloc
-from timing import interleaved_medians
+import argparse, inspect, platform, tracemalloc
+from timing import interleaved_medians, orders, print_table
 import numpy as np
 from threadpoolctl import threadpool_limits
 from capa_nb.all import Sequential, Dense, CrossEntropy, fit, predict
@@ -69,10 +69,6 @@ def torch_model(torch, model, V):
         for k, v in names.items(): net.get_parameter(v).copy_(torch.from_numpy(model.params[k]))
     return net
 
-def orders(n, seed):
-    "Epoch e's order of the n sequences: the same batches for both implementations."
-    return np.random.default_rng([seed, 12345]).permutation(n)
-
 def torch_epoch(torch, net, opt, X, Y, bs, order):
     "One epoch of `net` in torch with cross-entropy over every position, on the batches of X[order] in turn."
     Xs, Ys = X[order], Y[order]
@@ -109,11 +105,7 @@ def main(epochs=15, warmup=2, threads=1, blas_threads=1, dt=1e-3, bs=32, sequenc
           f"batch {bs}, float32, Adam), median of {epochs} epochs after {warmup} warm-up")
     print(f"numpy {np.__version__} (BLAS threads: {blas_threads}), python {platform.python_version()}"
           + (f", torch {torch.__version__} (threads: {threads})" if torch else ""))
-    ref = next((v for k, v in med.items() if k.startswith('PyTorch')), None)
-    print(f"{'implementation':<28}{'ms / epoch':>12}{'vs PyTorch':>14}")
-    for k, v in med.items(): print(f"{k:<28}{1e3 * v:>12.2f}" + (f"{v / ref:>13.2f}x" if ref else ''))
-    print(f"peak memory allocated by one capa_nb epoch (tracemalloc): {peak / 2**20:.2f} MiB; "
-          f"process peak RSS (numpy, torch and all): {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**10:.0f} MiB")
+    print_table(med, peak)
     print("loss before training: " + ', '.join(f"{k} {v:.4f}" for k, v in first.items()) +
           f"; after: capa_nb {loss(predict(model, X), Y):.4f}" +
           (f", PyTorch {torch.nn.functional.cross_entropy(net(Xt).reshape(-1, V), Yt.reshape(-1)).item():.4f}" if torch else ''))

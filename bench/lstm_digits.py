@@ -9,8 +9,8 @@ H = 64 unless `--hidden` says otherwise; CrossEntropy from logits, batch 32, flo
 
     python bench/lstm_digits.py [--epochs 15] [--threads 1] [--hidden 64]
 """
-import argparse, platform, resource, tracemalloc
-from timing import interleaved_medians, fit_order
+import argparse, platform, tracemalloc
+from timing import interleaved_medians, torch_epoch, print_table
 import numpy as np
 from threadpoolctl import threadpool_limits
 from sklearn.datasets import load_digits
@@ -42,15 +42,6 @@ def torch_model(torch, model, hidden=64):
         for p, v in zip(params, model.params.values()): p.copy_(torch.from_numpy(v))
     return net
 
-def torch_epoch(torch, net, opt, X, Y, bs, seed):
-    "One epoch of `net` in torch with cross-entropy, on the batches of the seeded order capa_nb's fit uses."
-    order = torch.from_numpy(fit_order(seed, len(X)))
-    Xs, Ys = X[order], Y[order]
-    for i in range(0, len(X), bs):
-        opt.zero_grad(set_to_none=True)
-        torch.nn.functional.cross_entropy(net(Xs[i:i + bs]), Ys[i:i + bs]).backward()
-        opt.step()
-
 def main(epochs=15, warmup=2, threads=1, blas_threads=1, lr=0.01, bs=32, hidden=64):
     "Time both implementations and print the table."
     X, Y = data()
@@ -73,11 +64,7 @@ def main(epochs=15, warmup=2, threads=1, blas_threads=1, lr=0.01, bs=32, hidden=
           f"float32, Adam), median of {epochs} epochs after {warmup} warm-up")
     print(f"numpy {np.__version__} (BLAS threads: {blas_threads}), python {platform.python_version()}"
           + (f", torch {torch.__version__} (threads: {threads})" if torch else ""))
-    ref = next((v for k, v in med.items() if k.startswith('PyTorch')), None)
-    print(f"{'implementation':<28}{'ms / epoch':>12}{'vs PyTorch':>14}")
-    for k, v in med.items(): print(f"{k:<28}{1e3 * v:>12.2f}" + (f"{v / ref:>13.2f}x" if ref else ''))
-    print(f"peak memory allocated by one capa_nb epoch (tracemalloc): {peak / 2**20:.2f} MiB; "
-          f"process peak RSS (numpy, torch and all): {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**10:.0f} MiB")
+    print_table(med, peak)
     print(f"training accuracy after the run: capa_nb {accuracy(model.eval().forward(X), Y):.3f}"
           + (f", PyTorch {(net.eval()(Xt).argmax(1) == Yt).float().mean().item():.3f}" if torch else ''))
     return med

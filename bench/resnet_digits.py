@@ -10,8 +10,8 @@ all convolutions 3×3 with padding 1; CrossEntropy from logits, batch 32, float3
 
     python bench/resnet_digits.py [--epochs 15] [--threads 1]
 """
-import argparse, platform, resource, tracemalloc
-from timing import interleaved_medians
+import argparse, platform, tracemalloc
+from timing import interleaved_medians, orders, print_table
 import numpy as np
 from threadpoolctl import threadpool_limits
 from sklearn.datasets import load_digits
@@ -51,10 +51,6 @@ def torch_model(torch, model, a=32):
         for p, v in zip(params, model.params.values()): p.copy_(torch.from_numpy(v))
     return net
 
-def orders(n, seed):
-    "Epoch e's order of the n samples: the same batches for both implementations."
-    return np.random.default_rng([seed, 12345]).permutation(n)
-
 def torch_epoch(torch, net, opt, X, Y, bs, order):
     "One epoch of `net` in torch with cross-entropy, on the batches of X[order] in turn."
     Xs, Ys = X[order], Y[order]
@@ -85,11 +81,7 @@ def main(epochs=15, warmup=2, threads=1, blas_threads=1, dt=0.05, bs=32, width=3
     print(f"digits residual BatchNorm CNN, widths {width}/{2 * width} ({len(X)} images 1×8×8, batch {bs}, float32, SGD), median of {epochs} epochs after {warmup} warm-up")
     print(f"numpy {np.__version__} (BLAS threads: {blas_threads}), python {platform.python_version()}"
           + (f", torch {torch.__version__} (threads: {threads})" if torch else ""))
-    ref = next((v for k, v in med.items() if k.startswith('PyTorch')), None)
-    print(f"{'implementation':<28}{'ms / epoch':>12}{'vs PyTorch':>14}")
-    for k, v in med.items(): print(f"{k:<28}{1e3 * v:>12.2f}" + (f"{v / ref:>13.2f}x" if ref else ''))
-    print(f"peak memory allocated by one capa_nb epoch (tracemalloc): {peak / 2**20:.2f} MiB; "
-          f"process peak RSS (numpy, torch and all): {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**10:.0f} MiB")
+    print_table(med, peak)
     print(f"training accuracy after the run: capa_nb {accuracy(model.eval().forward(X), Y):.3f}"
           + (f", PyTorch {(net.eval()(Xt).argmax(1) == Yt).float().mean().item():.3f}" if torch else ''))
     return med

@@ -1,4 +1,4 @@
-"""What both benchmarks share: timing implementations epoch by epoch, interleaved in one process."""
+"""What the benchmarks share: timing implementations epoch by epoch, interleaved in one process, and printing the table."""
 import argparse, time
 import numpy as np
 from threadpoolctl import threadpool_limits
@@ -27,6 +27,19 @@ def torch_epoch(torch, net, opt, X, Y, bs, seed):
         opt.zero_grad(set_to_none=True)
         torch.nn.functional.cross_entropy(net(Xs[i:i + bs]), Ys[i:i + bs]).backward()
         opt.step()
+
+def orders(n, seed):
+    "Epoch e's order of the n samples for a benchmark that shuffles itself: the same batches for both implementations."
+    return np.random.default_rng([seed, 12345]).permutation(n)
+
+def print_table(med, peak):
+    "The rows of the table (ms per epoch, and the ratio to PyTorch's row if there is one) and the memory line."
+    import resource
+    ref = next((v for k, v in med.items() if k.startswith('PyTorch')), None)
+    print(f"{'implementation':<28}{'ms / epoch':>12}{'vs PyTorch':>14}")
+    for k, v in med.items(): print(f"{k:<28}{1e3 * v:>12.2f}" + (f"{v / ref:>13.2f}x" if ref else ''))
+    print(f"peak memory allocated by one capa_nb epoch (tracemalloc): {peak / 2**20:.2f} MiB; "
+          f"process peak RSS (numpy, torch and all): {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**10:.0f} MiB")
 
 def command_line(main, doc):
     "Run a benchmark's `main(epochs, threads, blas_threads)` from the command line, with numpy's BLAS limited as asked."
