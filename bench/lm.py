@@ -12,8 +12,8 @@ labels, T = 32, batch 32, float32, Adam (lr 1e-3). Data: character windows of th
 
     python bench/lm.py [--epochs 15] [--threads 1] [--sequences 512]
 """
-import argparse, inspect, platform, tracemalloc
-from timing import interleaved_medians, orders, print_table
+import argparse, inspect
+from timing import interleaved_medians, orders, print_header, print_table, traced_peak
 import numpy as np
 from threadpoolctl import threadpool_limits
 from capa_nb.all import Sequential, Dense, CrossEntropy, fit, predict
@@ -98,13 +98,9 @@ def main(epochs=15, warmup=2, threads=1, blas_threads=1, dt=1e-3, bs=32, sequenc
     first = {'capa_nb': loss(predict(model, X), Y)}
     if torch: first['PyTorch'] = torch.nn.functional.cross_entropy(net(Xt).reshape(-1, V), Yt.reshape(-1)).item()
     med = interleaved_medians(runs, epochs, warmup)
-    tracemalloc.start()
-    fit(model, X, Y, loss, 1, dt, batch_size=bs, seed=999, progress=False)
-    _, peak = tracemalloc.get_traced_memory(); tracemalloc.stop()
-    print(f"2-block causal transformer LM, d {D}, {HEADS} heads, d_ff {D_FF}, T {T}, vocabulary {V} ({sequences} sequences, "
-          f"batch {bs}, float32, Adam), median of {epochs} epochs after {warmup} warm-up")
-    print(f"numpy {np.__version__} (BLAS threads: {blas_threads}), python {platform.python_version()}"
-          + (f", torch {torch.__version__} (threads: {threads})" if torch else ""))
+    peak = traced_peak(lambda: fit(model, X, Y, loss, 1, dt, batch_size=bs, seed=999, progress=False))
+    print_header(f"2-block causal transformer LM, d {D}, {HEADS} heads, d_ff {D_FF}, T {T}, vocabulary {V} ({sequences} sequences, "
+          f"batch {bs}, float32, Adam), median of {epochs} epochs after {warmup} warm-up", torch, threads, blas_threads)
     print_table(med, peak)
     print("loss before training: " + ', '.join(f"{k} {v:.4f}" for k, v in first.items()) +
           f"; after: capa_nb {loss(predict(model, X), Y):.4f}" +

@@ -9,8 +9,8 @@ H = 64 unless `--hidden` says otherwise; CrossEntropy from logits, batch 32, flo
 
     python bench/lstm_digits.py [--epochs 15] [--threads 1] [--hidden 64]
 """
-import argparse, platform, tracemalloc
-from timing import interleaved_medians, torch_epoch, print_table
+import argparse
+from timing import interleaved_medians, torch_epoch, print_header, print_table, traced_peak
 import numpy as np
 from threadpoolctl import threadpool_limits
 from sklearn.datasets import load_digits
@@ -57,13 +57,9 @@ def main(epochs=15, warmup=2, threads=1, blas_threads=1, lr=0.01, bs=32, hidden=
         runs[f'PyTorch CPU ({threads} thread{"s" * (threads > 1)})'] = lambda e: torch_epoch(torch, net.train(), opt, Xt, Yt, bs, e)
     except ImportError: torch = None
     med = interleaved_medians(runs, epochs, warmup)
-    tracemalloc.start()
-    fit(model, X, Y, CrossEntropy(), 1, lr, batch_size=bs, seed=999, progress=False)
-    _, peak = tracemalloc.get_traced_memory(); tracemalloc.stop()
-    print(f"digits LSTM(8 → {hidden}) – LastStep – Dense({hidden} → 10) ({len(X)} images as 8 steps of 8 pixels, batch {bs}, "
-          f"float32, Adam), median of {epochs} epochs after {warmup} warm-up")
-    print(f"numpy {np.__version__} (BLAS threads: {blas_threads}), python {platform.python_version()}"
-          + (f", torch {torch.__version__} (threads: {threads})" if torch else ""))
+    peak = traced_peak(lambda: fit(model, X, Y, CrossEntropy(), 1, lr, batch_size=bs, seed=999, progress=False))
+    print_header(f"digits LSTM(8 → {hidden}) – LastStep – Dense({hidden} → 10) ({len(X)} images as 8 steps of 8 pixels, batch {bs}, "
+          f"float32, Adam), median of {epochs} epochs after {warmup} warm-up", torch, threads, blas_threads)
     print_table(med, peak)
     print(f"training accuracy after the run: capa_nb {accuracy(model.eval().forward(X), Y):.3f}"
           + (f", PyTorch {(net.eval()(Xt).argmax(1) == Yt).float().mean().item():.3f}" if torch else ''))

@@ -10,8 +10,8 @@ all convolutions 3×3 with padding 1; CrossEntropy from logits, batch 32, float3
 
     python bench/resnet_digits.py [--epochs 15] [--threads 1]
 """
-import argparse, platform, tracemalloc
-from timing import interleaved_medians, orders, print_table
+import argparse
+from timing import interleaved_medians, orders, print_header, print_table, traced_peak
 import numpy as np
 from threadpoolctl import threadpool_limits
 from sklearn.datasets import load_digits
@@ -75,12 +75,8 @@ def main(epochs=15, warmup=2, threads=1, blas_threads=1, dt=0.05, bs=32, width=3
             torch, net.train(), opt, Xt, Yt, bs, torch.from_numpy(orders(len(X), e)))
     except ImportError: torch = None
     med = interleaved_medians(runs, epochs, warmup)
-    tracemalloc.start()
-    fit(model, X, Y, CrossEntropy(), 1, dt, batch_size=bs, seed=999, progress=False)
-    _, peak = tracemalloc.get_traced_memory(); tracemalloc.stop()
-    print(f"digits residual BatchNorm CNN, widths {width}/{2 * width} ({len(X)} images 1×8×8, batch {bs}, float32, SGD), median of {epochs} epochs after {warmup} warm-up")
-    print(f"numpy {np.__version__} (BLAS threads: {blas_threads}), python {platform.python_version()}"
-          + (f", torch {torch.__version__} (threads: {threads})" if torch else ""))
+    peak = traced_peak(lambda: fit(model, X, Y, CrossEntropy(), 1, dt, batch_size=bs, seed=999, progress=False))
+    print_header(f"digits residual BatchNorm CNN, widths {width}/{2 * width} ({len(X)} images 1×8×8, batch {bs}, float32, SGD), median of {epochs} epochs after {warmup} warm-up", torch, threads, blas_threads)
     print_table(med, peak)
     print(f"training accuracy after the run: capa_nb {accuracy(model.eval().forward(X), Y):.3f}"
           + (f", PyTorch {(net.eval()(Xt).argmax(1) == Yt).float().mean().item():.3f}" if torch else ''))

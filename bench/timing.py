@@ -32,6 +32,20 @@ def orders(n, seed):
     "Epoch e's order of the n samples for a benchmark that shuffles itself: the same batches for both implementations."
     return np.random.default_rng([seed, 12345]).permutation(n)
 
+def traced_peak(run):
+    "The peak memory in bytes that Python's allocations reach while `run()` runs (tracemalloc)."
+    import tracemalloc
+    tracemalloc.start()
+    try: run(); return tracemalloc.get_traced_memory()[1]
+    finally: tracemalloc.stop()
+
+def print_header(title, torch, threads, blas_threads):
+    "The title line and the versions and thread settings of the run."
+    import platform
+    print(title)
+    print(f"numpy {np.__version__} (BLAS threads: {blas_threads}), python {platform.python_version()}"
+          + (f", torch {torch.__version__} (threads: {threads})" if torch else ""))
+
 def print_table(med, peak):
     "The rows of the table (ms per epoch, and the ratio to PyTorch's row if there is one) and the memory line."
     import resource
