@@ -13,9 +13,8 @@ labels, T = 32, batch 32, float32, Adam (lr 1e-3). Data: character windows of th
     python bench/lm.py [--epochs 15] [--threads 1] [--sequences 512]
 """
 import argparse, inspect
-from timing import interleaved_medians, orders, print_header, print_table, traced_peak
+from timing import command_line, interleaved_medians, orders, print_header, print_table, traced_peak
 import numpy as np
-from threadpoolctl import threadpool_limits
 from capa_nb.all import Sequential, Dense, CrossEntropy, fit, predict
 from capa_nb.optim import Adam
 from capa_nb.attention import PositionalEmbedding, TransformerBlock
@@ -107,12 +106,4 @@ def main(epochs=15, warmup=2, threads=1, blas_threads=1, dt=1e-3, bs=32, sequenc
           (f", PyTorch {torch.nn.functional.cross_entropy(net(Xt).reshape(-1, V), Yt.reshape(-1)).item():.4f}" if torch else ''))
     return med
 
-if __name__ == '__main__':
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument('--epochs', type=int, default=15, help='measured epochs')
-    ap.add_argument('--threads', type=int, default=1, help="PyTorch's threads")
-    ap.add_argument('--blas-threads', type=int, default=1, help="numpy's BLAS threads")
-    ap.add_argument('--sequences', type=int, default=512, help="sequences per epoch (batches of 32)")
-    a = ap.parse_args()
-    with threadpool_limits(a.blas_threads, user_api='blas'):
-        main(epochs=a.epochs, threads=a.threads, blas_threads=a.blas_threads, sequences=a.sequences)
+if __name__ == '__main__': command_line(main, __doc__, threads=1, sequences=(512, 'sequences per epoch (batches of 32)'))

@@ -9,10 +9,8 @@ H = 64 unless `--hidden` says otherwise; CrossEntropy from logits, batch 32, flo
 
     python bench/lstm_digits.py [--epochs 15] [--threads 1] [--hidden 64]
 """
-import argparse
-from timing import interleaved_medians, torch_epoch, print_header, print_table, traced_peak
+from timing import command_line, interleaved_medians, torch_epoch, print_header, print_table, traced_peak
 import numpy as np
-from threadpoolctl import threadpool_limits
 from sklearn.datasets import load_digits
 from capa_nb.all import Sequential, Dense, CrossEntropy, Adam, fit, accuracy
 from capa_nb.recurrent import LSTM, LastStep
@@ -65,12 +63,4 @@ def main(epochs=15, warmup=2, threads=1, blas_threads=1, lr=0.01, bs=32, hidden=
           + (f", PyTorch {(net.eval()(Xt).argmax(1) == Yt).float().mean().item():.3f}" if torch else ''))
     return med
 
-if __name__ == '__main__':
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument('--epochs', type=int, default=15, help='measured epochs')
-    ap.add_argument('--threads', type=int, default=1, help="PyTorch's threads")
-    ap.add_argument('--blas-threads', type=int, default=1, help="numpy's BLAS threads")
-    ap.add_argument('--hidden', type=int, default=64, help="the LSTM's hidden size H (the tutorial's: 64)")
-    a = ap.parse_args()
-    with threadpool_limits(a.blas_threads, user_api='blas'):
-        main(epochs=a.epochs, threads=a.threads, blas_threads=a.blas_threads, hidden=a.hidden)
+if __name__ == '__main__': command_line(main, __doc__, threads=1, hidden=(64, "the LSTM's hidden size H (the tutorial's: 64)"))

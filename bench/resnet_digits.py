@@ -10,10 +10,8 @@ all convolutions 3×3 with padding 1; CrossEntropy from logits, batch 32, float3
 
     python bench/resnet_digits.py [--epochs 15] [--threads 1]
 """
-import argparse
-from timing import interleaved_medians, orders, print_header, print_table, traced_peak
+from timing import command_line, interleaved_medians, orders, print_header, print_table, traced_peak
 import numpy as np
-from threadpoolctl import threadpool_limits
 from sklearn.datasets import load_digits
 from capa_nb.all import Sequential, Conv2D, ReLU, MaxPool2D, Flatten, Dense, CrossEntropy, fit, accuracy
 from capa_nb.norm import BatchNorm2D
@@ -82,12 +80,4 @@ def main(epochs=15, warmup=2, threads=1, blas_threads=1, dt=0.05, bs=32, width=3
           + (f", PyTorch {(net.eval()(Xt).argmax(1) == Yt).float().mean().item():.3f}" if torch else ''))
     return med
 
-if __name__ == '__main__':
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument('--epochs', type=int, default=15, help='measured epochs')
-    ap.add_argument('--threads', type=int, default=1, help="PyTorch's threads")
-    ap.add_argument('--blas-threads', type=int, default=1, help="numpy's BLAS threads")
-    ap.add_argument('--width', type=int, default=32, help="channels of the first stage (the tutorial's: 32)")
-    a = ap.parse_args()
-    with threadpool_limits(a.blas_threads, user_api='blas'):
-        main(epochs=a.epochs, threads=a.threads, blas_threads=a.blas_threads, width=a.width)
+if __name__ == '__main__': command_line(main, __doc__, threads=1, width=(32, "channels of the first stage (the tutorial's: 32)"))

@@ -55,11 +55,14 @@ def print_table(med, peak):
     print(f"peak memory allocated by one capa_nb epoch (tracemalloc): {peak / 2**20:.2f} MiB; "
           f"process peak RSS (numpy, torch and all): {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**10:.0f} MiB")
 
-def command_line(main, doc):
-    "Run a benchmark's `main(epochs, threads, blas_threads)` from the command line, with numpy's BLAS limited as asked."
+def command_line(main, doc, threads=2, **extra):
+    "Run a benchmark's `main(epochs, threads, blas_threads, **extra)` from the command line, numpy's BLAS limited as asked;"
+    " each of `extra` is name=(default, help), an int option of its own."
     ap = argparse.ArgumentParser(description=doc, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument('--epochs', type=int, default=15, help='measured epochs')
-    ap.add_argument('--threads', type=int, default=2, help="PyTorch's threads")
+    ap.add_argument('--threads', type=int, default=threads, help="PyTorch's threads")
     ap.add_argument('--blas-threads', type=int, default=1, help="numpy's BLAS threads (see the docstring for why 1)")
+    for name, (default, help) in extra.items(): ap.add_argument('--' + name.replace('_', '-'), type=int, default=default, help=help)
     a = ap.parse_args()
-    with threadpool_limits(a.blas_threads, user_api='blas'): main(epochs=a.epochs, threads=a.threads, blas_threads=a.blas_threads)
+    with threadpool_limits(a.blas_threads, user_api='blas'):
+        main(epochs=a.epochs, threads=a.threads, blas_threads=a.blas_threads, **{k: getattr(a, k) for k in extra})
