@@ -222,7 +222,7 @@ def _value_and_grad(self:CrossEntropy, p, t):
     shifted, e, total = _softmax_parts(p)
     n = p.size // p.shape[-1]
     log_total = np.add.reduce(np.log(total), axis=None)
-    E = (log_total - np.add.reduce(t * shifted, axis=None)) / n  # −Σ t·(shifted − log Σe), Σ t = 1 per row
+    E = (log_total - np.vdot(t, shifted)) / n                # −Σ t·(shifted − log Σe), Σ t = 1 per row; vdot: no t·shifted array
     if E != E: E = (log_total - _masked_dot(t, shifted)) / n    # nan only from 0·(−inf): redo, rarely, with 0·(−inf) = 0
     e /= total; e -= t; e /= n                              # (softmax − t)/N, in e's memory
     return E, e
