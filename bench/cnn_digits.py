@@ -1,14 +1,14 @@
 """Per-epoch training time of the digits CNN: capa_nb's `fit` against PyTorch on the CPU, same architecture, same data,
 same batches, interleaved epoch by epoch in one run; medians. Also the peak memory of a capa_nb training epoch.
 
-numpy's BLAS (OpenBLAS) is limited to one thread while this runs (threadpoolctl; `--blas-threads` changes it). With two, its
-idle threads spin for a while after every product and take the cores torch's two threads need, so torch's epochs come out
-several times slower than they are: an unfair comparison in our favour.
+One thread each: numpy's BLAS (OpenBLAS) is limited to one thread while this runs (threadpoolctl; `--blas-threads` changes it),
+torch to `--threads` (default 1). With two BLAS threads, their idle threads spin for a while after every product and take the
+cores torch's threads need, so torch's epochs come out several times slower than they are: an unfair comparison in our favour.
 
 conv(1→16, 3, pad 1) – ReLU – maxpool 2 – conv(16→32, 3, pad 1) – ReLU – maxpool 2 – Flatten – Dense(128→10),
 CrossEntropy from logits, batch 32, float32, plain SGD, on scikit-learn's digits as 1×8×8 images.
 
-    python bench/cnn_digits.py [--epochs 15] [--threads 2]
+    python bench/cnn_digits.py [--epochs 15] [--threads 1]
 """
 import platform, resource, tracemalloc
 from timing import command_line, interleaved_medians, torch_epoch
@@ -37,7 +37,7 @@ def torch_model(torch, model):
         for p, k in zip(net.parameters(), ['0.W', '0.b', '3.W', '3.b', '7.W', '7.b']): p.copy_(torch.from_numpy(model.params[k]))
     return net
 
-def main(epochs=15, warmup=2, threads=2, blas_threads=1, dt=0.05, bs=32):
+def main(epochs=15, warmup=2, threads=1, blas_threads=1, dt=0.05, bs=32):
     "Time the implementations and print the table; `blas_threads` is only reported (`command_line` sets the limit)."
     X, Y = data()
     model = capa_model()
@@ -48,7 +48,7 @@ def main(epochs=15, warmup=2, threads=2, blas_threads=1, dt=0.05, bs=32):
         net = torch_model(torch, model)
         opt = torch.optim.SGD(net.parameters(), lr=dt)
         Xt, Yt = torch.from_numpy(X), torch.from_numpy(Y)
-        runs[f'PyTorch CPU ({threads} threads)'] = lambda e: torch_epoch(torch, net, opt, Xt, Yt, bs, e)
+        runs[f'PyTorch CPU ({threads} thread{"s" * (threads > 1)})'] = lambda e: torch_epoch(torch, net, opt, Xt, Yt, bs, e)
     except ImportError: torch = None
     med = interleaved_medians(runs, epochs, warmup)
     tracemalloc.start()
@@ -57,7 +57,7 @@ def main(epochs=15, warmup=2, threads=2, blas_threads=1, dt=0.05, bs=32):
     print(f"digits CNN ({len(X)} images 1×8×8, batch {bs}, float32, SGD), median of {epochs} epochs after {warmup} warm-up")
     print(f"numpy {np.__version__} (BLAS threads: {blas_threads}), python {platform.python_version()}"
           + (f", torch {torch.__version__}" if torch else ""))
-    ref = med.get(f'PyTorch CPU ({threads} threads)')
+    ref = med.get(f'PyTorch CPU ({threads} thread{"s" * (threads > 1)})')
     print(f"{'implementation':<28}{'ms / epoch':>12}{'vs PyTorch':>14}")
     for k, v in med.items(): print(f"{k:<28}{1e3 * v:>12.2f}" + (f"{v / ref:>13.2f}x" if ref else ''))
     print(f"peak memory allocated by one capa_nb epoch (tracemalloc): {peak / 2**20:.2f} MiB; "
@@ -65,4 +65,4 @@ def main(epochs=15, warmup=2, threads=2, blas_threads=1, dt=0.05, bs=32):
     print(f"training accuracy after the run: capa_nb {accuracy(model.forward(X), Y):.3f}")
     return med
 
-if __name__ == '__main__': command_line(main, __doc__)
+if __name__ == '__main__': command_line(main, __doc__, threads=1)   # one thread each, as the issue 'Fast at every size' measures

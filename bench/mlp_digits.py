@@ -4,7 +4,7 @@ loop doing the same math, and against PyTorch on the CPU (when installed).
 ReLU, CrossEntropy from logits, batch 32, float32, plain SGD. The three are interleaved epoch by epoch in one run, and
 each row reports the median over the measured epochs, so the machine's load affects them alike.
 
-    python bench/mlp_digits.py [--epochs 15] [--threads 2]
+    python bench/mlp_digits.py [--epochs 15] [--threads 1]
 
 numpy's BLAS is limited to one thread while this runs (threadpoolctl; `--blas-threads` changes it): with two, its idle threads
 spin after every product and slow torch's threads down, which would flatter both numpy implementations against torch.
@@ -62,7 +62,7 @@ def torch_setup(model, threads):
         for p, k in zip(net.parameters(), ['0.W', '0.b', '2.W', '2.b']): p.copy_(torch.from_numpy(model.params[k]))
     return torch, net
 
-def main(epochs=15, warmup=2, threads=2, blas_threads=1, dt=0.05, bs=32):
+def main(epochs=15, warmup=2, threads=1, blas_threads=1, dt=0.05, bs=32):
     "Time the implementations and print the table; `blas_threads` is only reported (`command_line` sets the limit)."
     X, Y = data()
     model = capa_model()
@@ -73,7 +73,7 @@ def main(epochs=15, warmup=2, threads=2, blas_threads=1, dt=0.05, bs=32):
         torch, net = torch_setup(model, threads)
         opt = torch.optim.SGD(net.parameters(), lr=dt)
         Xt, Yt = torch.from_numpy(X), torch.from_numpy(Y)
-        runs[f'PyTorch CPU ({threads} threads)'] = lambda e: torch_epoch(torch, net, opt, Xt, Yt, bs, e)
+        runs[f'PyTorch CPU ({threads} thread{"s" * (threads > 1)})'] = lambda e: torch_epoch(torch, net, opt, Xt, Yt, bs, e)
     except ImportError: torch = None
     med = interleaved_medians(runs, epochs, warmup)
     ref = med['hand-written numpy']
@@ -86,4 +86,4 @@ def main(epochs=15, warmup=2, threads=2, blas_threads=1, dt=0.05, bs=32):
     print('training accuracy after the run: ' + ', '.join(f"{k} {v:.3f}" for k, v in acc.items()))
     return med
 
-if __name__ == '__main__': command_line(main, __doc__)
+if __name__ == '__main__': command_line(main, __doc__, threads=1)   # one thread each, as the issue 'Fast at every size' measures
