@@ -134,6 +134,7 @@ class _BatchNorm(Capa):
     tracks = True         # `track` updates the running statistics after a recorded forward in training mode
     batch_coupled = True  # in training mode a sample's y depends on the whole batch
     _ndims = (1,)         # the ranks a sample may have (the subclasses say)
+    _transient = ('_pool', '_layouts')  # arrays reused from batch to batch, and the layouts of the batches seen (below)
 
     def __init__(self,
                  num_features, # C, the number of channels: axis 0 of a sample
@@ -151,6 +152,7 @@ class _BatchNorm(Capa):
         if self.affine: self.params['gamma'], self.params['beta'] = np.ones(C, dtype), np.zeros(C, dtype)
         self.buffers.update(running_mean=np.zeros(C, dtype), running_var=np.ones(C, dtype),
                             num_batches_tracked=np.zeros((), np.int64))
+        self._pool, self._layouts = {}, {}
 
     def __repr__(self):
         shape = '' if self.input_shape is None else f", shape={self.input_shape}"
@@ -168,8 +170,9 @@ class _BatchNorm(Capa):
 # %% ../nbs/13_norm.ipynb #313c45e4
 class _Stats:
     "What one use of a BatchNorm keeps: its `_Layout`, x − μ as (N, F), 1/σ̂ per channel, the batch's μ and σ² (None in eval mode), backward's sums."
-    __slots__ = ('lay', 'xc', 'rstd', 'mean', 'var', 'sums')
-    def __init__(self, lay, xc, rstd, mean, var): self.lay, self.xc, self.rstd, self.mean, self.var, self.sums = lay, xc, rstd, mean, var, None
+    __slots__ = ('lay', 'xc', 'rstd', 'mean', 'var', 'sums', 'pooled', 'work')
+    def __init__(self, lay, xc, rstd, mean, var, pooled=False, work=None): # pooled: xc goes back to the pool; work: an array f may write y into
+        self.lay, self.xc, self.rstd, self.mean, self.var, self.sums, self.pooled, self.work = lay, xc, rstd, mean, var, None, pooled, work
 
 class _Layout:
     "A batch (N, C, *S) seen as N rows of F = C·P numbers in its own memory order: channels first (C-ordered) or last (as Conv2D's outputs)."
@@ -179,6 +182,8 @@ class _Layout:
         self.last = x.ndim > 2 and not x.flags.c_contiguous and x.transpose(self.to_last).flags.c_contiguous
         order = np.arange(self.C)
         self.spread = np.tile(order, self.P) if self.last else np.repeat(order, self.P)   # row position → channel
+        self.dtype, n = x.dtype, len(x) * self.P if self.last else len(x)
+        self.ones = np.ones(n, x.dtype), np.ones(self.P, x.dtype)          # the vectors of `total`, made once
 
     def rows(self, a):
         "The batch `a` (of this shape) as (N, F) in this order: a view when `a` is laid out so, else a copy."
@@ -196,14 +201,62 @@ class _Layout:
 
     def total(self, a2):
         "Σ over the samples and positions of rows (N, F): a (C,) array (Σ over rows as one matrix-vector product)."
-        if self.last: return np.ones(len(a2) * self.P, a2.dtype) @ a2.reshape(-1, self.C)
-        return (np.ones(len(a2), a2.dtype) @ a2).reshape(self.C, self.P) @ np.ones(self.P, a2.dtype)
+        mine = a2.dtype == self.dtype and len(a2) == self.shape[0]
+        ones, ones_p = self.ones if mine else (np.ones(len(a2) * self.P if self.last else len(a2), a2.dtype), np.ones(self.P, a2.dtype))
+        if self.last: return ones @ a2.reshape(-1, self.C)
+        return (ones @ a2).reshape(self.C, self.P) @ ones_p
+
+# %% ../nbs/13_norm.ipynb #76f60701
+@patch
+def _layout(self:_BatchNorm, x):
+    "The `_Layout` of batches shaped, strided and typed as x: made once, then kept (the last few)."
+    key = (x.shape, x.strides, x.dtype)
+    lay = self._layouts.get(key)
+    if lay is None:
+        if len(self._layouts) >= 4: self._layouts.clear()
+        lay = self._layouts[key] = _Layout(x)
+    return lay
+
+@patch
+def _pool_of(self:_BatchNorm, a):
+    "The pool for arrays shaped and typed as `a`: it holds one shape at a time, so a batch of another shape empties it first."
+    key = (a.shape, a.dtype)
+    if self._pool.get('key') != key: self._pool = {'key': key, 'free': [], 'work': None}
+    return self._pool
+
+@patch
+def _centred(self:_BatchNorm, x2, row):
+    "x2 − row (the batch's mean spread along a row): in training mode into an array a finished use gave back, if there is one."
+    if not self.training: return x2 - row
+    free = self._pool_of(x2)['free']
+    return np.subtract(x2, row, out=free.pop() if free else None)
+
+@patch
+def _work(self:_BatchNorm, like):
+    "An array shaped and typed as `like` that this capa keeps between calls: for a product summed or subtracted at once."
+    pool = self._pool_of(like)
+    if pool['work'] is None: pool['work'] = np.empty(like.shape, like.dtype)
+    return pool['work']
+
+@patch
+def recycle(self:_BatchNorm, st):
+    "A use is over: its x − μ goes back to the pool, for the next training batch of its shape (at most 8 kept)."
+    if not st.pooled: return
+    free = self._pool_of(st.xc)['free']
+    if len(free) < 8: free.append(st.xc)
+    st.xc, st.pooled = None, False
+
+@patch
+def _cast(self:_BatchNorm, dtype):
+    "Cast the parameters and buffers (base class) and drop the pool and the layouts, which have the old dtype."
+    Capa._cast(self, dtype)
+    self._pool, self._layouts = {}, {}
 
 # %% ../nbs/13_norm.ipynb #551e25c7
 @patch
 def _statistics(self:_BatchNorm, x):
     "The `_Stats` of a batch: its own mean and biased variance per channel in training mode, the running ones in eval mode."
-    lay = _Layout(x)
+    lay = self._layout(x)
     x2 = lay.rows(x)
     if not self.training:
         b = self.buffers
@@ -214,9 +267,10 @@ def _statistics(self:_BatchNorm, x):
         raise ValueError(f"{self!r} in training mode needs more than one value per channel to take a variance; "
                          f"got a batch of shape {x.shape}. Use a larger batch, or eval()")
     mean = lay.total(x2) / M
-    xc = x2 - lay.expand(mean)
-    var = lay.total(xc * xc) / M
-    return _Stats(lay, xc, 1 / np.sqrt(var + self.eps), mean, var)
+    xc = self._centred(x2, lay.expand(mean))
+    sq = xc * xc                                                  # a new array: f writes y into it
+    var = lay.total(sq) / M
+    return _Stats(lay, xc, 1 / np.sqrt(var + self.eps), mean, var, pooled=True, work=sq)
 
 @patch
 def _scale(self:_BatchNorm, st):
@@ -227,7 +281,8 @@ def _scale(self:_BatchNorm, st):
 def f(self:_BatchNorm, x):
     "y = γ (x − μ)/σ̂ + β for a batch (N, C, *S), computed as (x − μ)·(γ/σ̂) + β; saved: its `_Stats`."
     st = self._statistics(x)
-    y = st.xc * st.lay.expand(self._scale(st))
+    y = np.multiply(st.xc, st.lay.expand(self._scale(st)), out=st.work)
+    st.work = None
     if self.affine: y += st.lay.expand(self.params['beta'])
     return st.lay.back(y), st
 
@@ -248,7 +303,7 @@ def _sums(self:_BatchNorm, g, st):
         sums, st.sums = st.sums[1:], None
         return sums
     g2 = st.lay.rows(g)
-    return st.lay.total(g2), st.lay.total(g2 * st.xc)
+    return st.lay.total(g2), st.lay.total(np.multiply(g2, st.xc, out=self._work(st.xc)))
 
 @patch
 def param_vjp(self:_BatchNorm, x, y, g, st):
@@ -266,7 +321,7 @@ def vjp(self:_BatchNorm, x, y, g, st):
     M = len(st.xc) * lay.P
     sg, sgx = self._sums(g, st)
     dx = lay.rows(g) * lay.expand(k)
-    dx -= st.xc * lay.expand(k * st.rstd ** 2 * sgx / M)      # x̂ mean(g x̂) = (x − μ)/σ̂ · Σ g (x − μ)/(σ̂ M)
+    dx -= np.multiply(st.xc, lay.expand(k * st.rstd ** 2 * sgx / M), out=self._work(st.xc))  # x̂ mean(g x̂) = (x − μ)/σ̂ · Σ g (x − μ)/(σ̂ M)
     dx -= lay.expand(k * sg / M)
     return lay.back(dx)
 

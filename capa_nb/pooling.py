@@ -91,24 +91,24 @@ def _first_winners(parts, y):
     return wins
 
 # %% ../nbs/09_pooling.ipynb #b7c1d2e1
-def _window_axes(a, kh, kw, Ho, Wo, channels_last):
-    "A (N, C, kh·Ho, kw·Wo) array as a 6-d view whose axes 2 and 4 run inside the windows; by its memory layout."
+def _window_axes(a, kh, kw, Ho, Wo):
+    "A channels-last (N, C, kh·Ho, kw·Wo) array as a 6-d view (N, Ho, kh, Wo, kw, C) whose axes 2 and 4 run inside the windows."
     N, C = a.shape[:2]
-    if channels_last: return a.transpose(0, 2, 3, 1).reshape(N, Ho, kh, Wo, kw, C)
-    return a.reshape(N, C, Ho, kh, Wo, kw).transpose(0, 2, 3, 4, 5, 1)
+    return a.transpose(0, 2, 3, 1).reshape(N, Ho, kh, Wo, kw, C)
 
 def _tiled_grad(pool, x, y, g):
-    "MaxPool2D's dE/dx when the windows tile a C-ordered or channels-last x: one comparison, the ties settled, one product; else None."
+    "MaxPool2D's dE/dx when the windows tile x: channels-last, one comparison, the ties settled, one product; C-ordered, by the offsets; else None."
     (kh, kw), (sh, sw) = pool.kernel_size, pool.stride
     N, C, H, W = x.shape
     Ho, Wo = y.shape[2:]
     if (sh, sw) != (kh, kw) or (H, W) != (kh * Ho, kw * Wo): return None
-    if x.flags.c_contiguous: cl = False
-    elif x.transpose(0, 2, 3, 1).flags.c_contiguous: cl = True
-    else: return None
+    if x.flags.c_contiguous:   # by kernel offset, straight to the first winners: x's window view would run inner loops kw long
+        wins = _first_winners(pool._offsets(x, (Ho, Wo)), y)
+        return pool._scatter(x, g.dtype, lambda k, out: np.multiply(wins[k], g, out=out))
+    if not x.transpose(0, 2, 3, 1).flags.c_contiguous: return None
     at_max = lambda a: a[:, :, None, :, None, :]  # a (N, Ho, Wo, C) view broadcast over each window
     yv, gv = (a.transpose(0, 2, 3, 1) for a in (y, g))
-    win = _window_axes(x, kh, kw, Ho, Wo, cl) == at_max(yv)  # (N, Ho, kh, Wo, kw, C): every position holding its window's max
+    win = _window_axes(x, kh, kw, Ho, Wo) == at_max(yv)  # (N, Ho, kh, Wo, kw, C): every position holding its window's max
     taken = win[:, :, 0, :, 0, :].copy()
     for u in range(kh):                                        # ties: only the first max in row-major window order keeps it
         for v in range(kw):
@@ -117,7 +117,7 @@ def _tiled_grad(pool, x, y, g):
                 w &= ~taken
                 taken |= w
     dx = win * at_max(gv)
-    return dx.reshape(N, H, W, C).transpose(0, 3, 1, 2) if cl else dx.transpose(0, 5, 1, 2, 3, 4).reshape(x.shape)
+    return dx.reshape(N, H, W, C).transpose(0, 3, 1, 2)
 
 # %% ../nbs/09_pooling.ipynb #b7c1d2e3
 class MaxPool2D(_Pool2D):
