@@ -6,7 +6,7 @@
 __all__ = ['conv_output_size', 'Conv2D']
 
 # %% ../nbs/08_conv.ipynb #ab478681
-import numbers
+import functools, numbers
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view, as_strided
 from fastcore.basics import patch
@@ -45,13 +45,13 @@ class _ConvBuffers:
     "The arrays one use of a Conv2D on a batch of N samples needs, and the views into them; the backward ones come on its first backward."
     def __init__(self, N, C, H, W, O, kh, kw, sh, sw, ph, pw, # batch size, C × H × W in, O out, kernel, stride, padding
                  dtype, # the floating-point dtype of every buffer
-                 gather=None, # 'copy' or 'take' (how the windows are gathered); `None`: chosen by the run length kw·C
+                 gather=None, # 'planar', 'copy' or 'take' (how the windows are gathered); `None`: by the runs they copy
                  dx=None, # 'col2im' or 'correlate' (how dE/dx is computed); `None`: the one that moves fewer numbers
                  pooled=True): # False: made for one call in eval mode, never taken back into the pool
         self.geometry, self.dtype, self.pooled = (N, C, H, W, O, kh, kw, sh, sw, ph, pw), np.dtype(dtype), pooled
         oh, ow = conv_output_size(H, kh, sh, ph), conv_output_size(W, kw, sw, pw)
         self.y_shape, self.K, self.rows = (N, oh, ow, O), C * kh * kw, N * oh * ow
-        self.gather = gather or ('copy' if kw * C >= 8 else 'take')
+        self.gather = gather or ('planar' if sw == 1 and ow > kw * C else 'copy' if kw * C >= 8 else 'take')
         self.dx_path = dx or ('correlate' if (sh, sw) == (1, 1) and O * H * W <= 4 * C * oh * ow else 'col2im')
         assert self.dx_path == 'col2im' or (sh, sw) == (1, 1), "the correlation path is for stride 1"
         self._plan_input()
@@ -59,9 +59,15 @@ class _ConvBuffers:
         self.dWb = None   # the backward buffers: made by `for_backward`, so a forward that is never differentiated never has them
 
     def _plan_input(self):
-        "The zero-padded input, channels last (and after it a single 1, for the bias column), and the window matrix [X 1]."
+        "The zero-padded input, channels last (after it a single 1, for the bias column) or planar, and the window matrix [X 1]."
         N, C, H, W, O, kh, kw, sh, sw, ph, pw = self.geometry
         (_, oh, ow, _), K, rows = self.y_shape, self.K, self.rows
+        if self.gather == 'planar':   # runs of ow numbers: x̃ kept (N, C, h, w), [X 1] stored transposed, a row per column (u, v, c)
+            xq, colsT = np.zeros((N, C, H + 2 * ph, W + 2 * pw), self.dtype), np.empty((K + 1, rows), self.dtype)
+            self.x_in, self.cols, self.cols_win = xq[:, :, ph:ph + H, pw:pw + W], colsT.T, colsT[:K].reshape(kh, kw, C, N, oh, ow)
+            colsT[K] = 1
+            self.win = sliding_window_view(xq, (kh, kw), axis=(2, 3))[:, :, :sh * (oh - 1) + 1:sh, :sw * (ow - 1) + 1:sw].transpose(4, 5, 1, 0, 2, 3)
+            return
         self.flat = flat = np.zeros(N * (H + 2 * ph) * (W + 2 * pw) * C + 1, self.dtype)
         flat[-1] = 1
         self.xp = xp = flat[:-1].reshape(N, H + 2 * ph, W + 2 * pw, C)
@@ -87,16 +93,18 @@ class _ConvBuffers:
 def load(self:_ConvBuffers, x, W, b): # a batch (N, C, H, W), the weights (O, C, kh, kw) and the bias (O,)
     "Copy a batch x and the weights in, and gather the windows of x into [X 1]."
     np.copyto(self.x_in, x)
-    if self.gather == 'copy': np.copyto(self.cols_win, self.win)
+    if self.gather != 'take': np.copyto(self.cols_win, self.win)
     else: np.take(self.flat, self.idx, out=self.cols)
     np.copyto(self.W_in, W)
     np.copyto(self.b_in, b)
 
 @patch
-def forward(self:_ConvBuffers, x, W, b): # a batch (N, C, H, W), the weights (O, C, kh, kw) and the bias (O,)
+def forward(self:_ConvBuffers, x, W, b, # a batch (N, C, H, W), the weights (O, C, kh, kw) and the bias (O,)
+            out=None): # where to write y, channels last (N, oh, ow, O); None: a new array
     "y for x: the windows gathered into [X 1], one product with [V b]; y (N, O, oh, ow) is channels-last in memory."
     self.load(x, W, b)
-    return np.matmul(self.cols, self.WbT).reshape(self.y_shape).transpose(0, 3, 1, 2)
+    y = np.matmul(self.cols, self.WbT, out=None if out is None else out.reshape(self.rows, -1))
+    return y.reshape(self.y_shape).transpose(0, 3, 1, 2)
 
 # %% ../nbs/08_conv.ipynb #f48111ed
 @patch
@@ -134,12 +142,14 @@ def _plan_correlate(self:_ConvBuffers):
     self.dx_shape = (N, H, W, C)
 
 @patch
-def _dx_correlate(self:_ConvBuffers, G): # dE/dy as the matrix G, rows (n, i, j)
-    "dE/dx (a new array, channels last in memory): ĝ's windows gathered, one product with the flipped kernels."
+def _dx_correlate(self:_ConvBuffers, G, # dE/dy as the matrix G, rows (n, i, j)
+                  out=None): # where to write dE/dx, channels last (N, H, W, C); None: a new array
+    "dE/dx (channels last in memory): ĝ's windows gathered, one product with the flipped kernels."
     np.copyto(self.g_in, G.reshape(self.y_shape))
     np.copyto(self.gcols_win, self.gwin)
     np.copyto(self.Wflip_in, self.V_flipped)
-    return np.matmul(self.gcols_groups, self.Wflip).reshape(self.dx_shape).transpose(0, 3, 1, 2)
+    dx = np.matmul(self.gcols_groups, self.Wflip, out=None if out is None else out.reshape(len(self.gcols_groups), -1, out.shape[-1]))
+    return dx.reshape(self.dx_shape).transpose(0, 3, 1, 2)
 
 # %% ../nbs/08_conv.ipynb #9608b386
 @patch
@@ -150,19 +160,22 @@ def _plan_col2im(self:_ConvBuffers):
     self.blocks = np.empty((kh * kw, self.rows, C), self.dtype)
     self.V_blocks, self.VT = self.V.reshape(O, kh * kw, C).transpose(1, 0, 2), self.V.T
     self.one_channel = C == 1
-    self.dxp = dxp = np.zeros_like(self.xp)
+    self.dxp = dxp = np.zeros((N, H + 2 * ph, W + 2 * pw, C), self.dtype)
     self.scatter = [(dxp[:, u:u + sh * (oh - 1) + 1:sh, v:v + sw * (ow - 1) + 1:sw],
                      self.blocks[u * kw + v].reshape(N, oh, ow, C)) for u in range(kh) for v in range(kw)]
     self.dx = dxp[:, ph:ph + H, pw:pw + W].transpose(0, 3, 1, 2)
 
 @patch
-def _dx_col2im(self:_ConvBuffers, G): # dE/dy as the matrix G, rows (n, i, j)
-    "dE/dx (a new array, in x̃'s channels-last layout): the blocks of G V, each added back at its kernel offset."
+def _dx_col2im(self:_ConvBuffers, G, # dE/dy as the matrix G, rows (n, i, j)
+               out=None): # where to write dE/dx, channels last (N, H, W, C); None: a new array
+    "dE/dx (in x̃'s channels-last layout): the blocks of G V, each added back at its kernel offset."
     if self.one_channel: np.matmul(self.VT, G.T, out=self.blocks[:, :, 0])   # C = 1: one product gives all blocks
     else: np.matmul(G, self.V_blocks, out=self.blocks)
     self.dxp.fill(0)
     for dst, block in self.scatter: np.add(dst, block, out=dst)
-    return self.dx.copy(order='K')
+    if out is None: return self.dx.copy(order='K')
+    np.copyto(out, self.dx.transpose(0, 2, 3, 1))
+    return out.transpose(0, 3, 1, 2)
 
 # %% ../nbs/08_conv.ipynb #dff60864
 @patch
@@ -180,10 +193,11 @@ class Conv2D(Capa):
     saves = True             # f returns (y, the buffers of this use): its windows and weights, for its backward
     weights_at_forward = True  # ... so a backward after a step still uses the forward's W
     _transient = ('_pool',)  # {N: [free buffers]}: emptied by `_release`, never copied or pickled
-    max_batch_sizes = 2      # the pool keeps buffers for at most this many batch sizes, the most recently used
-    tile = 2**20             # eval mode: a batch whose window matrix would hold more numbers than this goes tile by tile
+    max_batch_sizes = 4      # the pool keeps buffers for at most this many batch (or group) sizes, the most recently used
+    tile = 2**22             # the most numbers one set's largest buffer holds: a larger batch goes in groups of samples (below)
+    max_groups = 4           # training: up to this many groups keep their sets for the backward; more share one (below)
     winograd = True          # 3×3, stride 1, ≥ 16 channels in and out: Winograd's F(4×4, 3×3) or F(2×2, 3×3) (below); False: always im2col
-    winograd_from = 2**19    # ... for a batch whose direct product N·oh·ow·C·O has at least this many multiply-adds
+    winograd_from = 2**18    # ... for a batch whose direct product N·oh·ow·C·O has at least this many multiply-adds
     def __init__(self,
                  input_shape, # (C, H, W): channels, height and width of one sample
                  out_channels, # O, the number of filters (output channels), an int ≥ 1
@@ -217,10 +231,8 @@ class Conv2D(Capa):
     def f(self,
           x): # the input: a batch (N, *input_shape), or one sample
         "y for a batch x (N, C, H, W) by the buffers of this use: im2col's one product, or Winograd's (below); y is channels-last in memory."
-        if not self.training:   # in eval mode a large batch goes tile by tile (below)
-            (O, oh, ow), (kh, kw) = self.output_shape, self.kernel_size
-            per_tile = max(1, self.tile // (oh * ow * (self.input_shape[0] * kh * kw + 1)))   # samples
-            if len(x) > per_tile: return self._tiled_f(x, per_tile)
+        sizes = _group_sizes(len(x), self._per_sample(len(x)), self.tile)
+        if len(sizes) > 1: return self._grouped_f(x, sizes)     # a large batch goes in groups of samples (below)
         s = self._buffers(len(x), x.dtype)
         return s.forward(x, self.params['W'], self.params['b']), s
 
@@ -231,7 +243,7 @@ class Conv2D(Capa):
 
 # %% ../nbs/08_conv.ipynb #c0b1a2da
 @patch
-def _buffers(self:Conv2D, N, dtype):
+def _buffers(self:Conv2D, N, dtype, batch=None): # batch: the whole batch, when N is the size of a group of it
     "Buffers for a batch of N: a free set from the pool, or new ones; in eval mode always new ones, for this call only."
     free = self._pool.get(N) if self.training else None
     if free and free[-1].dtype == dtype: return free.pop()
@@ -241,36 +253,78 @@ def _buffers(self:Conv2D, N, dtype):
 @patch
 def recycle(self:Conv2D, saved):
     "A use is over: its buffers go back to the pool (not in eval mode), which keeps the latest `max_batch_sizes` batch sizes."
-    if not (saved.pooled and self.training): return
-    pool, N = self._pool, saved.geometry[0]
-    free = pool.pop(N, [])   # put back at the end: the dict's order is that of use
-    if len(free) < 8: free.append(saved)
-    pool[N] = free
-    while len(pool) > self.max_batch_sizes: del pool[next(iter(pool))]
+    for s in getattr(saved, 'members', (saved,)):   # a use in groups of samples (below) has several sets
+        if not (s.pooled and self.training): continue
+        pool, N = self._pool, s.geometry[0]
+        free = pool.pop(N, [])   # put back at the end: the dict's order is that of use
+        if len(free) < max(8, self.max_groups): free.append(s)
+        pool[N] = free
+        while len(pool) > self.max_batch_sizes: del pool[next(iter(pool))]
 
 # %% ../nbs/08_conv.ipynb #c0b1a2dc
-class _Tiles:
-    "What a forward done tile by tile saves: the weights it used; the windows are gathered again if a backward comes."
-    pooled = False
-    def __init__(self, s): self.W, self.b, self.args, self.full = s.W_in.copy(), s.b_in.copy(), s.geometry[1:], None
-
-    def for_backward(self, x): # the use's batch, recorded by the base class
-        "Buffers for the whole batch x, loaded with this use's weights and with their backward half (made on the first call)."
-        if self.full is None:
-            self.full = _ConvBuffers(len(x), *self.args, x.dtype, pooled=False)
-            self.full.load(x, self.W, self.b)
-        return self.full.for_backward()
+def _im2col_numbers(conv): # a Conv2D
+    "Numbers one sample takes in an im2col set's largest buffer: its rows of [X 1], or of ĝ's windows if its dE/dx correlates."
+    (C, H, W), (O, oh, ow), (kh, kw) = conv.input_shape, conv.output_shape, conv.kernel_size
+    correlates = conv.stride == (1, 1) and O * H * W <= 4 * C * oh * ow      # `_ConvBuffers`'s choice of dx path
+    return max(oh * ow * (C * kh * kw + 1), H * W * kh * kw * O if correlates else 0)
 
 @patch
-def _tiled_f(self:Conv2D, x, n): # x: a batch in eval mode; n: samples per tile
-    "f tile by tile: one set of buffers for n samples, each tile's product written into its rows of y (channels last)."
-    N, (O, oh, ow) = len(x), self.output_shape
-    y, s = np.empty((N, oh, ow, O), x.dtype), None
-    for i in range(0, N, n):
-        xi = x[i:i + n]
-        if s is None or len(xi) != s.geometry[0]: s = self._buffers(len(xi), x.dtype)   # the last tile may be smaller
-        np.copyto(y[i:i + len(xi)], s.forward(xi, self.params['W'], self.params['b']).transpose(0, 2, 3, 1))
-    return y.transpose(0, 3, 1, 2), _Tiles(s)
+def _per_sample(self:Conv2D, N): # the batch size (which set it gets may depend on it)
+    "Numbers one sample takes in the largest buffer of the set a batch of N gets."
+    return _im2col_numbers(self)
+
+def _group_sizes(N, # the batch size
+                 per_sample, # numbers one sample takes in a set's largest buffer
+                 limit): # the most numbers that buffer may hold
+    "Near-equal sizes of the fewest groups of samples whose sets stay within `limit` numbers (at least one sample each)."
+    G = -(-N // max(1, limit // per_sample))
+    return [N // G + (i < N % G) for i in range(G)]
+
+# %% ../nbs/08_conv.ipynb #fd548db1
+class _Groups:
+    "What a use done in groups of samples saves: each group's set (`kept`), or else one set per size and the weights it used."
+    pooled = False   # its sets go back to the pool one by one: `members`
+    def __init__(self, sets, sizes, kept): # the groups' sets in order, their sizes, whether each group has a set of its own
+        self.sets, self.sizes, self.kept, self.x, self.g = sets, sizes, kept, None, None
+        self.members = sets if kept else list({id(s): s for s in sets}.values())
+        self.W, self.b = (None, None) if kept else (sets[0].W_in.copy(), sets[0].b_in.copy())
+
+    def for_backward(self, x): # the use's batch, recorded by the base class
+        "This use, with its batch: a set that is not kept gathers its groups' windows again from it."
+        self.x = x
+        return self
+
+    def _each(self, g): # dE/dy (N, O, oh, ow)
+        "Each group's set, ready for its backward (kept, or loaded again from x with the use's weights), and its rows of g."
+        if g is not self.g: self.g, self.g_rows = g, np.split(g, np.cumsum(self.sizes)[:-1])   # the same views for the same g
+        i = 0
+        for s, n, gi in zip(self.sets, self.sizes, self.g_rows):
+            if not self.kept: s.load(self.x[i:i + n], self.W, self.b)
+            yield s.for_backward(), gi, slice(i, i + n)
+            i += n
+
+    def weight_grads(self, g): # dE/dy (N, O, oh, ow)
+        "dE/dW and dE/db: the sums of the groups', new arrays."
+        parts = [s.weight_grads(gi) for s, gi, _ in self._each(g)]
+        return {k: functools.reduce(np.add, [p[k] for p in parts]) for k in parts[0]}
+
+    def input_grad(self, g): # dE/dy (N, O, oh, ow)
+        "dE/dx, a new array (channels last in memory): each group's in its rows."
+        N, C, H, W = self.x.shape
+        dx = np.empty((N, H, W, C), self.sets[0].dtype)
+        for s, gi, rows in self._each(g): s.input_grad(gi, out=dx[rows])
+        return dx.transpose(0, 3, 1, 2)
+
+@patch
+def _grouped_f(self:Conv2D, x, sizes): # a batch, and the sizes of its groups of samples
+    "f group by group into the rows of y (channels last); in training up to `max_groups` groups each keep their set."
+    N, (O, oh, ow), W, b = len(x), self.output_shape, self.params['W'], self.params['b']
+    kept, y, sets, i = self.training and len(sizes) <= self.max_groups, np.empty((N, oh, ow, O), x.dtype), [], 0
+    for n in sizes:
+        sets.append(self._buffers(n, x.dtype, batch=N) if kept or not sets or sets[-1].geometry[0] != n else sets[-1])
+        sets[-1].forward(x[i:i + n], W, b, out=y[i:i + n])
+        i += n
+    return y.transpose(0, 3, 1, 2), _Groups(sets, sizes, kept)
 
 # %% ../nbs/08_conv.ipynb #79d0d1a7
 def _rows(g, s):
@@ -284,10 +338,11 @@ def weight_grads(self:_ConvBuffers, g): # dE/dy (N, O, oh, ow)
     return self._weight_grads(_rows(g, self))
 
 @patch
-def input_grad(self:_ConvBuffers, g): # dE/dy (N, O, oh, ow)
-    "dE/dx, a new array, by this set's path: col2im, or (stride 1) a correlation of ĝ with the flipped kernels."
+def input_grad(self:_ConvBuffers, g, # dE/dy (N, O, oh, ow)
+               out=None): # where to write dE/dx, channels last (N, H, W, C); None: a new array
+    "dE/dx by this set's path: col2im, or (stride 1) a correlation of ĝ with the flipped kernels."
     G = _rows(g, self)
-    return self._dx_correlate(G) if self.dx_path == 'correlate' else self._dx_col2im(G)
+    return self._dx_correlate(G, out) if self.dx_path == 'correlate' else self._dx_col2im(G, out)
 
 @patch
 def param_vjp(self:Conv2D,
@@ -356,11 +411,11 @@ def _sandwich(M, # the transform (p, q), in the arrays' dtype
     np.matmul(M, mid.reshape(p, q, -1), out=out.reshape(p, p, -1))
     return out
 
-def _tile_view(a, # positions first, (h, w, ...) contiguous, at least m·T1 + 2 by m·T2 + 2
-               n, m, T1, T2): # tiles n×n, m apart, T1 × T2 of them
-    "The n×n tiles of `a`, m apart, as one strided view (n, n, T1, T2, rest): neighbouring tiles share n − m rows."
-    s = a.strides
-    return as_strided(a, (n, n, T1, T2, int(np.prod(a.shape[2:]))), (s[0], s[1], m * s[0], m * s[1], a.itemsize), writeable=False)
+def _row_windows(a, # positions first, (h, ...) contiguous
+                 n, m, T): # windows of n rows, m apart, T of them
+    "The T windows of n rows (m apart) of `a`'s first axis, each one matrix (n, rest): a strided view (T, n, rest), no copy."
+    s = a.strides[0]
+    return as_strided(a, (T, n, a[0].size), (m * s, s, a.itemsize), writeable=False)
 
 # %% ../nbs/08_conv.ipynb #f2569455
 class _Winograd:
@@ -368,39 +423,59 @@ class _Winograd:
     def __init__(self, N, C, H, W, O, ph, pw, # batch size, C × H × W in, O out, padding (kernel 3×3, stride 1)
                  dtype, # the floating-point dtype of every buffer
                  pooled=True, # False: made for one call in eval mode, never taken back into the pool
-                 m=4): # outputs per tile along each axis: 4 (F(4×4, 3×3)) or 2 (F(2×2, 3×3))
+                 m=4, # outputs per tile along each axis: 4 (F(4×4, 3×3)) or 2 (F(2×2, 3×3))
+                 chunk=2**18): # the most numbers a chunk's products hold: rows of tiles go in chunks that stay in cache
         self.geometry, self.dtype, self.pooled, self.m, n = (N, C, H, W, O, 3, 3, 1, 1, ph, pw), np.dtype(dtype), pooled, m, m + 2
         BT, G, AT = (M.astype(dtype) for M in _F[m])
         self.BT, self.B, self.AT, self.A = BT, BT.T.copy(), AT, AT.T.copy()
         oh, ow = H + 2 * ph - 2, W + 2 * pw - 2
         self.T = T1, T2 = -(-oh // m), -(-ow // m)                               # tiles of m×m outputs (a part-tile: one more)
-        self.y_shape, nt = (N, oh, ow, O), T1 * T2 * N
-        self.xp = np.zeros((m * T1 + 2, m * T2 + 2, N, C), dtype)               # x̃, positions first: (h, w, n, c)
+        self.y_shape, nt, w2 = (N, oh, ow, O), T1 * T2 * N, m * T2 + 2
+        self.xp = np.zeros((m * T1 + 2, w2, N, C), dtype)                       # x̃, positions first: (h, w, n, c)
         self.x_in = self.xp[ph:ph + H, pw:pw + W].transpose(2, 3, 0, 1)          # x (N, C, H, W) is copied in here
-        self.tiles, self.D = _tile_view(self.xp, n, m, T1, T2), np.empty((n, n, T1, T2, N * C), dtype)
-        self.Z = np.empty(n * n * nt * max(C, O), dtype)                        # scratch: one axis transformed
+        c = max(1, min(T1, chunk // (n * n * T2 * N * max(C, O))))               # rows of tiles per chunk
+        self.chunks = [(t, min(T1, t + c)) for t in range(0, T1, c)]
+        self.Z, zh = np.empty(n * n * c * T2 * N * max(C, O), dtype), T1 * n * w2 * N * C   # scratch of a chunk: one axis transformed
+        self.Zh = (self.Z[:zh] if self.Z.size >= zh else np.empty(zh, dtype)).reshape(T1, n, w2, N * C)   # Bᵀ along h: (ti, α, w, (n, c))
+        zs = self.Zh.strides
+        self.Zh_tiles = as_strided(self.Zh, (T1, n, T2, n, N * C), (*zs[:2], m * zs[2], *zs[2:]), writeable=False)
         self.U = np.empty((n * n, nt, C), dtype)                                # Bᵀ D B: (α, β), rows (ti, tj, n)
+        self.U_in = self.U.reshape(n, n, T1, T2, N * C).transpose(2, 0, 3, 1, 4)  # ... written as (ti, α, tj, β, (n, c))
         self.G, self.Wk, self.Zw = G, np.empty((3, 3, C, O), dtype), np.empty(n * 3 * C * O, dtype)   # W by tap; scratch
         self.W_in, self.b_in = self.Wk.transpose(3, 2, 0, 1), np.empty(O, dtype)  # W (O, C, 3, 3) and b are copied in here
         self.Wt, self.WtT = np.empty((n * n, C, O), dtype), np.empty((n * n, O, C), dtype)   # G W Gᵀ, and per (α, β) transposed
-        self.M = np.empty((n * n, nt, O), dtype)                                # the n² products
-        self.Y = np.empty((m, m, T1, T2, N, O), dtype)                          # Aᵀ M A: y by position in the tile
+        self.M = np.empty((n * n, c * T2 * N, O), dtype)                        # a chunk's n² products
+        self.Y = np.empty((m, m, c, T2, N, O), dtype)                           # Aᵀ M A: a chunk's y by position in the tile
         self.gp = None   # the backward buffers: made by `for_backward`
 
 @patch
-def forward(self:_Winograd, x, W, b): # a batch (N, C, H, W), the weights (O, C, 3, 3) and the bias (O,)
-    "y (N, O, oh, ow), channels last in memory: Bᵀ D B of each tile, n² products with G W Gᵀ, then Aᵀ M A and the bias."
-    (T1, T2), m, (N, C, _, _, O) = self.T, self.m, self.geometry[:5]
-    self.g = None                                   # M below overwrites the transformed g of any earlier use of this set
-    np.copyto(self.x_in, x); np.copyto(self.W_in, W); np.copyto(self.b_in, b); np.copyto(self.D, self.tiles)
-    _sandwich(self.BT, self.D, self.Z, self.U)
+def load(self:_Winograd, x, W, b): # a batch (N, C, H, W), the weights (O, C, 3, 3) and the bias (O,)
+    "x and the weights copied in and transformed: U = Bᵀ D B of every tile D (Bᵀ along h of each tile row, then along w), G W Gᵀ."
+    (T1, T2), n, rows = self.T, self.m + 2, _row_windows(self.xp, self.m + 2, self.m, self.T[0])
+    self.g = None                                   # the transformed g of any earlier use of this set is about to be stale
+    np.copyto(self.x_in, x); np.copyto(self.W_in, W); np.copyto(self.b_in, b)
+    for t0, t1 in self.chunks:
+        np.matmul(self.BT, rows[t0:t1], out=self.Zh[t0:t1].reshape(t1 - t0, n, -1))
+        np.matmul(self.BT, self.Zh_tiles[t0:t1], out=self.U_in[t0:t1])
     _sandwich(self.G, self.Wk, self.Zw, self.Wt)
-    np.copyto(self.WtT, self.Wt.transpose(0, 2, 1))
-    np.matmul(self.U, self.Wt, out=self.M)
-    _sandwich(self.AT, self.M, self.Z, self.Y)
-    y = np.empty((N, m * T1, m * T2, O), self.dtype)                           # a new array, channels last: (n, h, w, o)
-    np.add(self.Y, self.b_in, out=y.reshape(N, T1, m, T2, m, O).transpose(2, 4, 1, 3, 0, 5))
-    return np.ascontiguousarray(y[:, :self.y_shape[1], :self.y_shape[2]]).transpose(0, 3, 1, 2)   # a part-tile: cut, one copy
+
+@patch
+def forward(self:_Winograd, x, W, b, # a batch (N, C, H, W), the weights (O, C, 3, 3) and the bias (O,)
+            out=None): # where to write y, channels last (N, oh, ow, O); None: a new array
+    "y (N, O, oh, ow), channels last in memory: n² products of Bᵀ D B with G W Gᵀ, then Aᵀ M A and the bias, chunk by chunk."
+    (T1, T2), m, (N, oh, ow, O) = self.T, self.m, self.y_shape
+    self.load(x, W, b)
+    whole, per = (oh, ow) == (m * T1, m * T2), T2 * N                           # per: tiles in a row of tiles
+    y = out if whole and out is not None else np.empty((N, m * T1, m * T2, O), self.dtype)
+    y_tiles = y.reshape(N, T1, m, T2, m, O).transpose(2, 4, 1, 3, 0, 5)      # channels last: (n, h, w, o)
+    for t0, t1 in self.chunks:
+        k = (t1 - t0) * per
+        M, Y = self.M.reshape(-1)[:len(self.M) * k * O].reshape(-1, k, O), self.Y.reshape(-1)[:m * m * k * O].reshape(m, m, -1, T2, N, O)
+        np.matmul(self.U[:, t0 * per:t1 * per], self.Wt, out=M)
+        np.add(_sandwich(self.AT, M, self.Z, Y), self.b_in, out=y_tiles[:, :, t0:t1])
+    if not whole:                                   # a part-tile: cut, one copy
+        y = np.ascontiguousarray(y[:, :oh, :ow]) if out is None else np.copyto(out, y[:, :oh, :ow]) or out
+    return y.transpose(0, 3, 1, 2)
 
 # %% ../nbs/08_conv.ipynb #4e23d6d2
 @patch
@@ -408,16 +483,17 @@ def for_backward(self:_Winograd, x=None): # the use's batch (not needed: this se
     "The set with its backward part made (on the first call): A g Aᵀ of each m×m tile of g, and dE/dx's scratch."
     if self.gp is None:
         N, C, H, W, O, _, _, _, _, ph, pw = self.geometry
-        (T1, T2), (oh, ow), m, dtype = self.T, self.y_shape[1:3], self.m, self.dtype
+        (T1, T2), (oh, ow), m, n, dtype = self.T, self.y_shape[1:3], self.m, self.m + 2, self.dtype
         self.gp = np.zeros((N, m * T1, m * T2, O), dtype)                       # g, channels last (a part-tile: zeros)
         self.g_in = self.gp[:, :oh, :ow].transpose(0, 3, 1, 2)
         self.g_tiles = self.gp.reshape(N, T1, m, T2, m, O).transpose(2, 4, 1, 3, 0, 5)
         self.Gm = np.empty((m, m, T1, T2, N, O), dtype)                         # g by position in the tile
-        self.Gt = self.M                                                        # A g Aᵀ (in the products' place)
+        whole = lambda a, k: a.reshape(-1)[:k] if a.size >= k else np.empty(k, dtype)   # the products' place if one chunk is all
+        self.Gt, self.Zg = whole(self.M, n * n * T1 * T2 * N * O).reshape(n * n, -1, O), whole(self.Z, n * m * T1 * T2 * N * O)   # A g Aᵀ
         self.dWt, self.GT = np.empty(self.Wt.shape, dtype), self.G.T.copy()
         self.dU, self.ones = np.empty(self.U.shape, dtype), np.ones(N * m * T1 * m * T2, dtype)
-        self.dxb = np.zeros((T1 + 1, m, T2 + 1, m, N, C), dtype)                # dE/dx̃ in m×m blocks, one more each way
-        self.dx_src, self.g = self.dxb.reshape(m * T1 + m, m * T2 + m, N, C)[ph:ph + H, pw:pw + W].transpose(2, 0, 1, 3), None
+        self._plan_dx()
+        self.g = None
     return self
 
 @patch
@@ -427,7 +503,7 @@ def _transform_g(self:_Winograd, g): # dE/dy (N, O, oh, ow)
     if (oh, ow) == (m * T1, m * T2):                # whole tiles: straight into place
         np.copyto(self.Gm, g.transpose(0, 2, 3, 1).reshape(N, T1, m, T2, m, O).transpose(2, 4, 1, 3, 0, 5))
     else: np.copyto(self.g_in, g); np.copyto(self.Gm, self.g_tiles)   # through zero-padded g
-    _sandwich(self.A, self.Gm, self.Z, self.Gt)
+    _sandwich(self.A, self.Gm, self.Zg, self.Gt)
     self.g = g
 
 @patch
@@ -439,21 +515,43 @@ def weight_grads(self:_Winograd, g): # dE/dy (N, O, oh, ow)
     dW = _sandwich(self.GT, self.dWt, self.Zw, np.empty((3, 3, C, O), self.dtype)).transpose(3, 2, 0, 1).copy()
     return {'W': dW, 'b': self.ones @ self.Gm.reshape(-1, O)}
 
+# %% ../nbs/08_conv.ipynb #4d1f93bf
 @patch
-def input_grad(self:_Winograd, g): # dE/dy (N, O, oh, ow)
-    "dE/dx = B [(A g Aᵀ) ⊙ (G W Gᵀ)] Bᵀ of each tile, overlapping tiles added; a new array, channels last in memory."
+def _plan_dx(self:_Winograd):
+    "dE/dx's scratch: B (the adjoint of Bᵀ) along w, then along h, each tile's first m rows written, its last 2 added to the next's."
+    N, C, H, W, O, _, _, _, _, ph, pw = self.geometry
+    (T1, T2), m, n, dtype = self.T, self.m, self.m + 2, self.dtype
+    self.dU_in = self.dU.reshape(n, n, T1, T2, N * C).transpose(2, 0, 3, 1, 4)   # dU seen as (ti, α, tj, β, (n, c))
+    zs, w2 = self.Zh.strides, self.Zh.shape[2]
+    self.dZh_own = as_strided(self.Zh, (T1, n, T2, m, N * C), (*zs[:2], m * zs[2], *zs[2:]))             # columns m·tj + k, k < m
+    self.dZh_next = as_strided(self.Zh[:, :, m:], (T1, n, T2, 2, N * C), (*zs[:2], m * zs[2], *zs[2:]))  # m·(tj + 1) + k
+    self.dxp = np.empty(self.xp.shape, dtype)                                  # dE/dx̃, positions first
+    s, k = self.dxp.strides[0], self.dxp.itemsize
+    self.dxp_own = as_strided(self.dxp, (T1, m, w2 * N * C), (m * s, s, k))
+    self.dxp_next = as_strided(self.dxp[m:], (T1, 2, w2 * N * C), (m * s, s, k))
+    self.B_own, self.B_next = self.B[:m].copy(), self.B[m:].copy()
+    self.spill_w, self.spill_h = np.empty((T1, n, T2, 2, N * C), dtype), np.empty((T1, 2, w2 * N * C), dtype)
+    self.dx_src = self.dxp[ph:ph + H, pw:pw + W].transpose(2, 0, 1, 3)           # (N, H, W, C)
+
+@patch
+def input_grad(self:_Winograd, g, # dE/dy (N, O, oh, ow)
+               out=None): # where to write dE/dx, channels last (N, H, W, C); None: a new array
+    "dE/dx = B [(A g Aᵀ) ⊙ (G W Gᵀ)] Bᵀ of each tile, overlapping tiles added; channels last in memory."
     (T1, T2), m = self.T, self.m
     if self.g is not g: self._transform_g(g)     # weight_grads, called just before with the same g, did it
     self.g = None
+    np.copyto(self.WtT, self.Wt.transpose(0, 2, 1))                       # (C, O) → (O, C): a product with it runs at full speed
     np.matmul(self.Gt, self.WtT, out=self.dU)
-    dD = _sandwich(self.B, self.dU, self.Z, self.D).reshape(m + 2, m + 2, T1, T2, *self.dxb.shape[-2:])
-    blk, lo, hi = self.dxb, dD[:m].transpose(2, 0, 1, 3, 4, 5), dD[m:].transpose(2, 0, 1, 3, 4, 5)   # tile rows 0…m−1, m, m+1
-    blk[T1] = 0; blk[:, :, T2] = 0                                          # block row and column T1, T2 get only overlaps
-    np.copyto(blk[:T1, :, :T2], lo[:, :, :m].transpose(0, 1, 3, 2, 4, 5))      # a tile's first m×m: its own block
-    blk[:T1, :, 1:, :2] += lo[:, :, m:].transpose(0, 1, 3, 2, 4, 5)            # its last 2 columns: the next block along w
-    blk[1:, :2, :T2] += hi[:, :, :m].transpose(0, 1, 3, 2, 4, 5)               # its last 2 rows: the next block along h
-    blk[1:, :2, 1:, :2] += hi[:, :, m:].transpose(0, 1, 3, 2, 4, 5)            # and the corner: the next along both
-    return self.dx_src.copy().transpose(0, 3, 1, 2)                          # channels last in memory, as y
+    np.matmul(self.B_own, self.dU_in, out=self.dZh_own)                   # along w: a tile's first m columns are its own
+    self.Zh[:, :, m * T2:] = 0
+    self.dZh_next += np.matmul(self.B_next, self.dU_in, out=self.spill_w)  # its last 2 go to the next tile's first 2
+    Zh = self.Zh.reshape(T1, m + 2, -1)
+    np.matmul(self.B_own, Zh, out=self.dxp_own)                           # along h, the same way
+    self.dxp[m * T1:] = 0
+    self.dxp_next += np.matmul(self.B_next, Zh, out=self.spill_h)
+    if out is None: return self.dx_src.copy().transpose(0, 3, 1, 2)       # channels last in memory, as y
+    np.copyto(out, self.dx_src)
+    return out.transpose(0, 3, 1, 2)
 
 # %% ../nbs/08_conv.ipynb #a38eb213
 def _winograd_fits(conv, # a Conv2D
@@ -468,9 +566,17 @@ def _winograd_tile(oh, ow): # the output's height and width
     return 4 if 36 * -(-oh // 4) * -(-ow // 4) < 16 * -(-oh // 2) * -(-ow // 2) else 2
 
 @patch
-def _buffers(self:Conv2D, N, dtype):
-    "Buffers for a batch of N: a free set from the pool, or new ones (Winograd's where it fits); in eval mode always new ones."
-    free, fits = self._pool.get(N) if self.training else None, _winograd_fits(self, N)
+def _per_sample(self:Conv2D, N): # the batch size
+    "Numbers one sample takes in the largest buffer of the set a batch of N gets: Winograd's products (n² per tile, O or C each), or im2col's."
+    if not _winograd_fits(self, N): return _im2col_numbers(self)
+    (C, _, _), (O, oh, ow) = self.input_shape, self.output_shape
+    m = _winograd_tile(oh, ow)
+    return (m + 2) ** 2 * -(-oh // m) * -(-ow // m) * max(C, O)
+
+@patch
+def _buffers(self:Conv2D, N, dtype, batch=None): # batch: the whole batch, when N is the size of a group of it
+    "Buffers for a batch of N: a free set from the pool, or new ones (Winograd's where the batch fits); in eval mode always new ones."
+    free, fits = self._pool.get(N) if self.training else None, _winograd_fits(self, batch or N)
     if free and free[-1].dtype == dtype and isinstance(free[-1], _Winograd) == fits: return free.pop()
     (C, H, W), (O, oh, ow) = self.input_shape, self.output_shape
     if fits: return _Winograd(N, C, H, W, O, *self.padding, dtype, pooled=self.training, m=_winograd_tile(oh, ow))
