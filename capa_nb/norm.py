@@ -226,8 +226,8 @@ def _pool_of(self:_BatchNorm, a):
 
 @patch
 def _centred(self:_BatchNorm, x2, row):
-    "x2 − row (the batch's mean spread along a row): in training mode into an array a finished use gave back, if there is one."
-    if not self.training: return x2 - row
+    "x2 − row (the batch's mean spread along a row): in training mode, for C-ordered rows, into an array a finished use gave back, if any."
+    if not self.training or not x2.flags.c_contiguous: return x2 - row   # other rows: a new array in their own order, as without a pool
     free = self._pool_of(x2)['free']
     return np.subtract(x2, row, out=free.pop() if free else None)
 
@@ -240,10 +240,11 @@ def _work(self:_BatchNorm, like):
 
 @patch
 def recycle(self:_BatchNorm, st):
-    "A use is over: its x − μ goes back to the pool, for the next training batch of its shape (at most 8 kept)."
+    "A use is over: its x − μ goes back to the pool, for the next training batch of its shape (at most 8 kept; C-ordered ones only)."
     if not st.pooled: return
-    free = self._pool_of(st.xc)['free']
-    if len(free) < 8: free.append(st.xc)
+    if st.xc.flags.c_contiguous:   # what a new x − μ of C-ordered rows is: a reused one gives the same bits
+        free = self._pool_of(st.xc)['free']
+        if len(free) < 8: free.append(st.xc)
     st.xc, st.pooled = None, False
 
 @patch
