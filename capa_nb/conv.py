@@ -31,9 +31,10 @@ def _pair(v, who, what, least):
         raise ValueError(f"{who}: {what} must be an int ≥ {least} or a pair of them, got {v!r}")
     return int(pair[0]), int(pair[1])
 
-def _groups(N, per_sample, limit=2**19):
-    "The fewest groups of samples (a divisor of N) whose products stay within `limit` multiply-adds each; 1 if no grouping can."
-    return next((G for G in range(1, N + 1) if N % G == 0 and per_sample * (N // G) <= limit), 1)
+def _groups(N, per_sample, limit=2**19, most=None):
+    "The fewest groups of samples (a divisor of N, at most `most`) whose products stay within `limit` multiply-adds each; else 1."
+    G = next((G for G in range(1, N + 1) if N % G == 0 and per_sample * (N // G) <= limit), 1)
+    return G if most is None or G <= most else 1
 
 def _windows(a, kh, kw, sh, sw, oh, ow):
     "The oh×ow windows, kh×kw in size and (sh, sw) apart, of a channels-last `a` (N, H, W, C): a view (N, oh, ow, kh, kw, C)."
@@ -114,7 +115,7 @@ def _plan_weight_grads(self:_ConvBuffers):
     (_, oh, ow, _), K = self.y_shape, self.K
     self.dWb = np.empty((K + 1, O), self.dtype)
     self.dW, self.db = self.dWb[:K].reshape(kh, kw, C, O).transpose(3, 2, 0, 1), self.dWb[K]
-    self.groups = G = _groups(N, oh * ow * (K + 1) * O)
+    self.groups = G = _groups(N, oh * ow * (K + 1) * O, most=self.rows // O)   # the G partial sums no larger than [X 1]
     if G > 1: self.cols_T, self.dWb_parts = self.cols.reshape(G, -1, K + 1).transpose(0, 2, 1), np.empty((G, K + 1, O), self.dtype)
 
 @patch
@@ -263,10 +264,11 @@ def recycle(self:Conv2D, saved):
 
 # %% ../nbs/08_conv.ipynb #c0b1a2dc
 def _im2col_numbers(conv): # a Conv2D
-    "Numbers one sample takes in an im2col set's largest buffer: its rows of [X 1], or of ĝ's windows if its dE/dx correlates."
-    (C, H, W), (O, oh, ow), (kh, kw) = conv.input_shape, conv.output_shape, conv.kernel_size
+    "Numbers one sample takes in an im2col set's largest buffer: its rows of [X 1], x̃ (and dE/dx̃), or ĝ and its windows if dE/dx correlates."
+    (C, H, W), (O, oh, ow), (kh, kw), (ph, pw) = conv.input_shape, conv.output_shape, conv.kernel_size, conv.padding
     correlates = conv.stride == (1, 1) and O * H * W <= 4 * C * oh * ow      # `_ConvBuffers`'s choice of dx path
-    return max(oh * ow * (C * kh * kw + 1), H * W * kh * kw * O if correlates else 0)
+    g_hat = max(H * W * kh * kw, (oh + 2 * kh - 2) * (ow + 2 * kw - 2)) * O if correlates else 0
+    return max(oh * ow * (C * kh * kw + 1), (H + 2 * ph) * (W + 2 * pw) * C + 1, g_hat)   # x̃ (+ the 1 after it)
 
 @patch
 def _per_sample(self:Conv2D, N): # the batch size (which set it gets may depend on it)
@@ -556,10 +558,10 @@ def input_grad(self:_Winograd, g, # dE/dy (N, O, oh, ow)
 # %% ../nbs/08_conv.ipynb #a38eb213
 def _winograd_fits(conv, # a Conv2D
                    N): # the batch size
-    "Whether Winograd's set pays: a 3×3 kernel, stride 1, ≥ 16 channels in and out, and enough work (measured; else im2col's)."
+    "Whether Winograd's set pays: a 3×3 kernel, stride 1, ≥ 16 channels in and out, and enough work (measured; an empty batch has none: im2col's)."
     (C, _, _), (O, oh, ow) = conv.input_shape, conv.output_shape
     return (conv.winograd and conv.kernel_size == (3, 3) and conv.stride == (1, 1) and C >= 16 and O >= 16
-            and N * oh * ow * C * O >= conv.winograd_from)
+            and N > 0 and N * oh * ow * C * O >= conv.winograd_from)
 
 def _winograd_tile(oh, ow): # the output's height and width
     "m of F(m×m, 3×3): 4 where its n² = 36 products per tile cover the output in fewer products than F(2×2)'s 16 do, else 2."
