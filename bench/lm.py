@@ -13,7 +13,7 @@ labels, T = 32, batch 32, float32, Adam (lr 1e-3). Data: character windows of th
     python bench/lm.py [--epochs 15] [--threads 1] [--sequences 512]
 """
 import argparse, inspect
-from timing import command_line, interleaved_medians, orders, print_header, print_table, traced_peak
+from timing import command_line, interleaved_medians, orders, torch_epoch, print_header, print_table, traced_peak
 import numpy as np
 from capa_nb.all import Sequential, Dense, CrossEntropy, fit, predict
 from capa_nb.optim import Adam
@@ -68,14 +68,6 @@ def torch_model(torch, model, V):
         for k, v in names.items(): net.get_parameter(v).copy_(torch.from_numpy(model.params[k]))
     return net
 
-def torch_epoch(torch, net, opt, X, Y, bs, order):
-    "One epoch of `net` in torch with cross-entropy over every position, on the batches of X[order] in turn."
-    Xs, Ys = X[order], Y[order]
-    for i in range(0, len(X), bs):
-        opt.zero_grad(set_to_none=True)
-        logits = net(Xs[i:i + bs])
-        torch.nn.functional.cross_entropy(logits.reshape(-1, logits.shape[-1]), Ys[i:i + bs].reshape(-1)).backward()
-        opt.step()
 
 def main(epochs=15, warmup=2, threads=1, blas_threads=1, dt=1e-3, bs=32, sequences=512):
     "Time both implementations and print the table."
@@ -92,7 +84,7 @@ def main(epochs=15, warmup=2, threads=1, blas_threads=1, dt=1e-3, bs=32, sequenc
         opt = torch.optim.Adam(net.parameters(), lr=dt)
         Xt, Yt = torch.from_numpy(X), torch.from_numpy(Y)
         runs[f'PyTorch CPU ({threads} thread{"s" * (threads > 1)})'] = lambda e: torch_epoch(
-            torch, net.train(), opt, Xt, Yt, bs, torch.from_numpy(orders(len(X), e)))
+            torch, net.train(), opt, Xt, Yt, bs, order=orders(len(X), e))
     except ImportError: torch = None
     first = {'capa_nb': loss(predict(model, X), Y)}
     if torch: first['PyTorch'] = torch.nn.functional.cross_entropy(net(Xt).reshape(-1, V), Yt.reshape(-1)).item()

@@ -10,7 +10,7 @@ all convolutions 3×3 with padding 1; CrossEntropy from logits, batch 32, float3
 
     python bench/resnet_digits.py [--epochs 15] [--threads 1]
 """
-from timing import command_line, interleaved_medians, orders, print_header, print_table, traced_peak
+from timing import command_line, interleaved_medians, orders, torch_epoch, print_header, print_table, traced_peak
 import numpy as np
 from sklearn.datasets import load_digits
 from capa_nb.all import Sequential, Conv2D, ReLU, MaxPool2D, Flatten, Dense, CrossEntropy, fit, accuracy
@@ -49,13 +49,6 @@ def torch_model(torch, model, a=32):
         for p, v in zip(params, model.params.values()): p.copy_(torch.from_numpy(v))
     return net
 
-def torch_epoch(torch, net, opt, X, Y, bs, order):
-    "One epoch of `net` in torch with cross-entropy, on the batches of X[order] in turn."
-    Xs, Ys = X[order], Y[order]
-    for i in range(0, len(X), bs):
-        opt.zero_grad(set_to_none=True)
-        torch.nn.functional.cross_entropy(net(Xs[i:i + bs]), Ys[i:i + bs]).backward()
-        opt.step()
 
 def main(epochs=15, warmup=2, threads=1, blas_threads=1, dt=0.05, bs=32, width=32):
     "Time both implementations and print the table."
@@ -70,7 +63,7 @@ def main(epochs=15, warmup=2, threads=1, blas_threads=1, dt=0.05, bs=32, width=3
         opt = torch.optim.SGD(net.parameters(), lr=dt)
         Xt, Yt = torch.from_numpy(X), torch.from_numpy(Y)
         runs[f'PyTorch CPU ({threads} thread{"s" * (threads > 1)})'] = lambda e: torch_epoch(
-            torch, net.train(), opt, Xt, Yt, bs, torch.from_numpy(orders(len(X), e)))
+            torch, net.train(), opt, Xt, Yt, bs, order=orders(len(X), e))
     except ImportError: torch = None
     med = interleaved_medians(runs, epochs, warmup)
     peak = traced_peak(lambda: fit(model, X, Y, CrossEntropy(), 1, dt, batch_size=bs, seed=999, progress=False))

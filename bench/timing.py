@@ -19,13 +19,15 @@ def fit_order(seed, n):
     "The order in which a one-epoch `fit(..., seed=seed)` visits n samples: epoch 1's child of the seed's SeedSequence."
     return np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(1,))).permutation(n)
 
-def torch_epoch(torch, net, opt, X, Y, bs, seed):
-    "One epoch of `net` in torch with cross-entropy, on the batches of the seeded order capa_nb's fit uses."
-    order = torch.from_numpy(fit_order(seed, len(X)))
+def torch_epoch(torch, net, opt, X, Y, bs, seed=None, order=None):
+    "One epoch of `net` in torch with cross-entropy (over every position of a sequence), on the batches of X in `order`,"
+    " a numpy permutation, or else in the seeded order capa_nb's fit uses."
+    order = torch.from_numpy(fit_order(seed, len(X)) if order is None else order)
     Xs, Ys = X[order], Y[order]
     for i in range(0, len(X), bs):
         opt.zero_grad(set_to_none=True)
-        torch.nn.functional.cross_entropy(net(Xs[i:i + bs]), Ys[i:i + bs]).backward()
+        logits = net(Xs[i:i + bs])                 # (N, K), or (N, T, K) for a language model: rows of K either way
+        torch.nn.functional.cross_entropy(logits.reshape(-1, logits.shape[-1]), Ys[i:i + bs].reshape(-1)).backward()
         opt.step()
 
 def orders(n, seed):
