@@ -11,7 +11,7 @@ CrossEntropy from logits, batch 32, float32, plain SGD, on scikit-learn's digits
     python bench/cnn_digits.py [--epochs 15] [--threads 1]
 """
 import platform, resource, tracemalloc
-from timing import command_line, interleaved_medians, torch_epoch
+from timing import command_line, copy_weights, interleaved_medians, torch_epoch
 import numpy as np
 from sklearn.datasets import load_digits
 from capa_nb.all import Sequential, Conv2D, ReLU, MaxPool2D, Flatten, Dense, CrossEntropy, fit, accuracy
@@ -33,9 +33,7 @@ def torch_model(torch, model):
     nn = torch.nn
     net = nn.Sequential(nn.Conv2d(1, 16, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2),
                         nn.Conv2d(16, 32, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2), nn.Flatten(), nn.Linear(128, 10))
-    with torch.no_grad():
-        for p, k in zip(net.parameters(), ['0.W', '0.b', '3.W', '3.b', '7.W', '7.b']): p.copy_(torch.from_numpy(model.params[k]))
-    return net
+    return copy_weights(torch, net, model)   # parameters in capa_nb's order
 
 def main(epochs=15, warmup=2, threads=1, blas_threads=1, dt=0.05, bs=32):
     "Time the implementations and print the table; `blas_threads` is only reported (`command_line` sets the limit)."

@@ -9,7 +9,7 @@ H = 64 unless `--hidden` says otherwise; CrossEntropy from logits, batch 32, flo
 
     python bench/lstm_digits.py [--epochs 15] [--threads 1] [--hidden 64]
 """
-from timing import command_line, interleaved_medians, torch_epoch, print_header, print_table, traced_peak
+from timing import command_line, copy_weights, interleaved_medians, torch_epoch, print_header, print_table, traced_peak
 import numpy as np
 from sklearn.datasets import load_digits
 from capa_nb.all import Sequential, Dense, CrossEntropy, Adam, fit, accuracy
@@ -34,11 +34,7 @@ def torch_model(torch, model, hidden=64):
             self.lstm, self.fc = nn.LSTM(8, hidden, batch_first=True), nn.Linear(hidden, 10)
         def forward(self, x): return self.fc(self.lstm(x)[0][:, -1])
     net = LSTMClassifier()
-    params = list(net.parameters())   # weight_ih, weight_hh, bias_ih, bias_hh, fc.weight, fc.bias: capa_nb's order
-    assert [tuple(p.shape) for p in params] == [v.shape for v in model.params.values()]
-    with torch.no_grad():
-        for p, v in zip(params, model.params.values()): p.copy_(torch.from_numpy(v))
-    return net
+    return copy_weights(torch, net, model)   # parameters in capa_nb's order
 
 def main(epochs=15, warmup=2, threads=1, blas_threads=1, lr=0.01, bs=32, hidden=64):
     "Time both implementations and print the table."

@@ -12,7 +12,7 @@ numpy's BLAS is limited to one thread while this runs (threadpoolctl; `--blas-th
 spin after every product and slow torch's threads down, which would flatter both numpy implementations against torch.
 """
 import platform
-from timing import command_line, interleaved_medians, torch_epoch, fit_order
+from timing import command_line, copy_weights, interleaved_medians, torch_epoch, fit_order
 import numpy as np
 from sklearn.datasets import load_digits
 from capa_nb.all import Sequential, Dense, ReLU, CrossEntropy, fit, accuracy
@@ -104,9 +104,7 @@ def torch_setup(model, threads):
     import torch
     torch.set_num_threads(threads)
     net = torch.nn.Sequential(torch.nn.Linear(64, 128), torch.nn.ReLU(), torch.nn.Linear(128, 10))
-    with torch.no_grad():
-        for p, k in zip(net.parameters(), ['0.W', '0.b', '2.W', '2.b']): p.copy_(torch.from_numpy(model.params[k]))
-    return torch, net
+    return torch, copy_weights(torch, net, model)   # parameters in capa_nb's order
 
 def main(epochs=15, warmup=2, threads=1, blas_threads=1, dt=0.05, bs=32):
     "Time the implementations and print the table; `blas_threads` is only reported (`command_line` sets the limit)."

@@ -10,7 +10,7 @@ all convolutions 3×3 with padding 1; CrossEntropy from logits, batch 32, float3
 
     python bench/resnet_digits.py [--epochs 15] [--threads 1]
 """
-from timing import command_line, interleaved_medians, orders, torch_epoch, print_header, print_table, traced_peak
+from timing import command_line, copy_weights, interleaved_medians, orders, torch_epoch, print_header, print_table, traced_peak
 import numpy as np
 from sklearn.datasets import load_digits
 from capa_nb.all import Sequential, Conv2D, ReLU, MaxPool2D, Flatten, Dense, CrossEntropy, fit, accuracy
@@ -43,12 +43,7 @@ def torch_model(torch, model, a=32):
     net = nn.Sequential(conv(1, a), nn.BatchNorm2d(a), nn.ReLU(), block(a), nn.ReLU(), nn.MaxPool2d(2),
                         conv(a, b), nn.BatchNorm2d(b), nn.ReLU(), block(b), nn.ReLU(), nn.MaxPool2d(2),
                         nn.Flatten(), nn.Linear(4 * b, 10))
-    params = list(net.parameters())
-    assert [tuple(p.shape) for p in params] == [v.shape for v in model.params.values()]
-    with torch.no_grad():
-        for p, v in zip(params, model.params.values()): p.copy_(torch.from_numpy(v))
-    return net
-
+    return copy_weights(torch, net, model)   # parameters in capa_nb's order
 
 def main(epochs=15, warmup=2, threads=1, blas_threads=1, dt=0.05, bs=32, width=32):
     "Time both implementations and print the table."

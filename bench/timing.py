@@ -30,6 +30,14 @@ def torch_epoch(torch, net, opt, X, Y, bs, seed=None, order=None):
         torch.nn.functional.cross_entropy(logits.reshape(-1, logits.shape[-1]), Ys[i:i + bs].reshape(-1)).backward()
         opt.step()
 
+def copy_weights(torch, net, model):
+    "Give torch's `net` capa_nb's `model`'s parameters, which must come in the same order with the same shapes; returns net."
+    params = list(net.parameters())
+    assert [tuple(p.shape) for p in params] == [v.shape for v in model.params.values()]
+    with torch.no_grad():
+        for p, v in zip(params, model.params.values()): p.copy_(torch.from_numpy(v))
+    return net
+
 def orders(n, seed):
     "Epoch e's order of the n samples for a benchmark that shuffles itself: the same batches for both implementations."
     return np.random.default_rng([seed, 12345]).permutation(n)
