@@ -31,9 +31,10 @@ def capa_epoch(model, X, Y, dt, bs, seed):
     fit(model, X, Y, CrossEntropy(), epochs=1, dt=dt, batch_size=bs, seed=seed, progress=False)
 
 class HandWritten:
-    "The same network and the same math, written out in numpy: forward, log-softmax loss, backward, SGD step."
+    "The same network and the same math, written out in numpy: forward, log-softmax loss, backward, SGD step. W is row-major, in"
+    " torch's layout, as a hand following torch.nn.Linear writes it (Dense keeps it column-major: see the Dense chapter)."
     def __init__(self, model):
-        self.W1, self.b1, self.W2, self.b2 = (model.params[k].copy() for k in ['0.W', '0.b', '2.W', '2.b'])
+        self.W1, self.b1, self.W2, self.b2 = (np.ascontiguousarray(model.params[k]) for k in ['0.W', '0.b', '2.W', '2.b'])
 
     def epoch(self, X, Y, dt, bs, seed):
         W1, b1, W2, b2 = self.W1, self.b1, self.W2, self.b2
@@ -57,11 +58,11 @@ class HandWritten:
     def predict(self, X): return np.maximum(X @ self.W1.T + self.b1, 0) @ self.W2.T + self.b2
 
 class Fused(HandWritten):
-    "The hand-written loop with what a hand can fuse: [W b] as one array (one product and one step per layer), g scaled by dt before"
-    " the products, the labels indexed instead of one-hot rows. A bound on the numerics alone."
+    "The hand-written loop with what a hand can fuse: [W b] as one array (one product and one step per layer), column-major as"
+    " Dense keeps W, g scaled by dt before the products, the labels indexed instead of one-hot rows. A bound on the numerics alone."
     def __init__(self, model):
         super().__init__(model)
-        self.A1, self.A2 = (np.concatenate([W, b[:, None]], 1) for W, b in [(self.W1, self.b1), (self.W2, self.b2)])
+        self.A1, self.A2 = (np.asfortranarray(np.concatenate([W, b[:, None]], 1)) for W, b in [(self.W1, self.b1), (self.W2, self.b2)])
 
     def epoch(self, X, Y, dt, bs, seed):
         A1, A2, order = self.A1, self.A2, fit_order(seed, len(X))
@@ -77,7 +78,7 @@ class Fused(HandWritten):
             loss = (np.log(s).sum() - z[rows, y].sum()) / n
             e /= s; e[rows, y] -= 1; e *= dt / n                       # dt·dE/dz
             dh = e @ A2[:, :H]; dh *= h > 0
-            A2 -= e.T @ a; A1 -= dh.T @ x
+            A2 -= (a.T @ e).T; A1 -= (x.T @ dh).T                        # the products in the arrays' own order
         return loss
 
     def predict(self, X): return np.maximum(X @ self.A1[:, :-1].T + self.A1[:, -1], 0) @ self.A2[:, :-1].T + self.A2[:, -1]

@@ -46,14 +46,15 @@ def macs(kind, spec, bs): # a row's kind and spec, its batch size
     return bs * (H * H * 9 * C * c1 + (H // 2) ** 2 * 9 * c1 * c2 + (H // 4) ** 2 * c2 * 10)
 
 def gemm_seconds(sizes, bs, batches, reps=3):
-    "Time of an MLP epoch's matrix products alone, float32, one thread: x Wᵀ, g W (not for the first layer) and gᵀ x per layer."
+    "Time of an MLP epoch's matrix products alone, float32, one thread: x Wᵀ, g W (not for the first layer) and gᵀ x per layer,"
+    " with W column-major and gᵀ x computed as Dense computes them."
     r = np.random.default_rng(1)
-    mats = [(r.standard_normal((bs, a), np.float32), r.standard_normal((b, a), np.float32), r.standard_normal((bs, b), np.float32))
-            for a, b in zip(sizes[:-1], sizes[1:])]
+    mats = [(r.standard_normal((bs, a), np.float32), np.asfortranarray(r.standard_normal((b, a), np.float32)),
+             r.standard_normal((bs, b), np.float32)) for a, b in zip(sizes[:-1], sizes[1:])]
     def epoch():
         for _ in range(batches):
             for i, (x, W, g) in enumerate(mats):
-                x @ W.T; g.T @ x
+                x @ W.T; (x.T @ g).T
                 if i: g @ W
     epoch(); t = []
     for _ in range(reps): t0 = time.perf_counter(); epoch(); t.append(time.perf_counter() - t0)

@@ -76,7 +76,7 @@ class Dense(Capa):
         n_in, n_out = _size(n_in, 'Dense', 'n_in'), _size(n_out, 'Dense', 'n_out')
         self._sizes, self._given = (n_in, n_out), input_shape is not None
         super().__init__((n_in,) if input_shape is None else input_shape)
-        W = init_weights((n_out, n_in), n_in, n_out, init, rng, dtype, who='Dense')
+        W = np.asfortranarray(init_weights((n_out, n_in), n_in, n_out, init, rng, dtype, who='Dense'))  # column-major: see f below
         self.params['W'], self.params['b'] = W, np.zeros(n_out, dtype=W.dtype)
 
     def __repr__(self):
@@ -151,7 +151,8 @@ def param_vjp(self:Dense,
               g): # dE/dy for the batch, (N, ..., n_out)
     "dE/dW = Gᵀ X and dE/db = Σ G, summed over samples and rows, as new arrays: the base class stores them in `grads` and steps."
     if x.ndim > 2: x, g = x.reshape(-1, x.shape[-1]), g.reshape(-1, g.shape[-1])   # rows of all samples: one batch
-    return {'W': g.T @ x, 'b': _ones(len(g), g.dtype) @ g}  # Σ over rows as a matrix-vector product: BLAS, faster than a column sum
+    dW = (x.T @ g).T if self.params['W'].flags.f_contiguous else g.T @ x   # in W's layout: the step then runs in one memory order
+    return {'W': dW, 'b': _ones(len(g), g.dtype) @ g}  # Σ over rows as a matrix-vector product: BLAS, faster than a column sum
 
 # %% ../nbs/01_dense.ipynb #4a6cd37c
 @patch

@@ -38,8 +38,8 @@ def register_twin(capa_cls, # the Capa subclass
     _TO[capa_cls], _FROM[torch_name] = (torch_name, to_torch_fn), from_torch_fn
 
 def _tensor(a, torch):
-    "A torch tensor holding a copy of the array `a`, same dtype, same bits."
-    return torch.from_numpy(np.array(a, copy=True))
+    "A contiguous torch tensor holding a copy of the array `a`, same dtype, same bits (a Dense's column-major W too)."
+    return torch.from_numpy(np.array(a, copy=True, order='C'))
 
 def _array(t):
     "A numpy copy of the tensor `t`, same dtype, same bits."
