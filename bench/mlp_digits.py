@@ -1,8 +1,9 @@
 """Per-epoch training time of an MLP 64-128-10 on scikit-learn's digits: capa_nb's `fit` against a hand-written numpy
 loop doing the same math, and against PyTorch on the CPU (when installed).
 
-ReLU, CrossEntropy from logits, batch 32, float32, plain SGD. Two more rows bound the gap between fit and the hand-written
-loop: the capas' own hooks called in a bare loop without fit's bookkeeping, and the hand-written loop with what a hand can fuse
+ReLU, CrossEntropy from logits, batch 32, float32, plain SGD. Three more rows bound the gap between fit and the hand-written
+loop: the capas' own hooks called in a bare loop without fit's bookkeeping, fit's checks of its arguments alone (epochs=0: what a
+call costs before the first batch), and the hand-written loop with what a hand can fuse
 ([W b] as one array, dt folded into g, labels indexed). All are interleaved epoch by epoch in one run, and each row reports the
 median over the measured epochs, so the machine's load affects them alike.
 
@@ -116,6 +117,7 @@ def main(epochs=15, warmup=2, threads=1, blas_threads=1, dt=0.05, bs=32):
     runs = {'capa_nb fit': lambda e: capa_epoch(model, X, Y, dt, bs, e),
             'hand-written numpy': lambda e: hand.epoch(X, Y, dt, bs, e),
             'capa hooks, no fit': lambda e: hooks_epoch(bare, X, T, dt, bs, e),
+            'fit, epochs=0': lambda e: fit(model, X, Y, CrossEntropy(), epochs=0, dt=dt, batch_size=bs, seed=e, progress=False),
             'hand-written, fused': lambda e: fused.epoch(X, Y, dt, bs, e)}
     try:
         torch, net = torch_setup(model, threads)
