@@ -257,7 +257,8 @@ class _Backprop:
     def __init__(self, dt): self.dt, self.grads, self.stepped = dt, {}, []
 
     def add(self, capa, grads):
-        "Add one use's gradients {name: dE/dθ} to `capa`'s, after checking them against its parameters."
+        "Add one use's gradients {name: dE/dθ} to `capa`'s, after checking them against its parameters (not the library's own, in fit)."
+        if capa._trust_hooks and capa not in self.grads: self.grads[capa] = grads; return
         params = capa.params
         try:
             if not isinstance(grads, dict) or len(grads) != len(params): raise KeyError
@@ -302,6 +303,7 @@ def __getstate__(self:Capa):
     state = self.__dict__.copy()
     state['_last'] = None
     state.pop('_tracked', None)
+    state.pop('_trust_hooks', None)   # set while fit runs; a copy starts with its hooks checked
     for k in self._transient: state[k] = {}
     return state
 
@@ -505,6 +507,7 @@ def _checked_dx(capa, dx, x, who):
 
 # %% ../nbs/00_capa.ipynb #dd023099
 _WIKI = object()  # marks the record of a wiki-style capa's use: its own forward kept what its backward needs
+Capa._trust_hooks = False  # True while fit runs, for a capa whose hooks are the library's own: their results are not re-checked every batch
 
 @patch
 def _call_f(self:Capa, x):
@@ -522,7 +525,7 @@ def _fwd(self:Capa, x, tape):
     if tape is None: return self._pure(x)
     out = self.f(x)  # what `_call_f` does, written out: this runs for every capa of every batch
     y, saved = out if self.saves else (out, None)
-    if type(y) is not np.ndarray or y.shape[1:] != self.output_shape or len(y) != len(x) or y.dtype is not x.dtype:
+    if not self._trust_hooks and (type(y) is not np.ndarray or y.shape[1:] != self.output_shape or len(y) != len(x) or y.dtype is not x.dtype):
         y, saved = _checked_y(self, y, x), saved
     tape.append(_Use(self, x, y, saved))
     if self.tracks and self.training: _track(self, x, y, saved)
@@ -544,7 +547,8 @@ def _bwd(self:Capa, use, g, need_dx, bp):
     if self.params: bp.add(self, self.param_vjp(*args))
     if not need_dx or self.takes_ids: return None  # ids have no dE/dx
     dx = self.vjp(*args)
-    return dx if type(dx) is np.ndarray and dx.shape == x.shape and dx.dtype is x.dtype else _checked_dx(self, dx, x, 'vjp')
+    if self._trust_hooks or (type(dx) is np.ndarray and dx.shape == x.shape and dx.dtype is x.dtype): return dx
+    return _checked_dx(self, dx, x, 'vjp')
 
 @patch
 def _pure(self:Capa, x):
