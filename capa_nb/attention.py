@@ -10,7 +10,7 @@ import math, numbers
 import numpy as np
 from fastcore.basics import patch
 from .capa import Capa, _check_real
-from .dense import Dense, _size, _float_dtype, _generator
+from .dense import Dense, _size, _float_dtype, _generator, _ones
 from .norm import LayerNorm, _flag, _positive
 from .activations import GELU
 from .compose import Residual
@@ -139,8 +139,8 @@ def param_vjp(self:MultiHeadAttention,
               s): # the `_Attended` f saved: q, k, v, A, O
     "dE/dW_qkv = Σ dqkvᵀ x, dE/db_qkv = Σ dqkv, dE/dW_o = Σ gᵀ O, dE/db_o = Σ g, over the batch and the positions."
     dqkv, g2 = self._dqkv(g, s, fresh=True), g.reshape(-1, g.shape[-1])   # fresh: g may be an array seen before, changed since
-    return {'W_qkv': dqkv.T @ x.reshape(-1, x.shape[-1]), 'b_qkv': np.add.reduce(dqkv, axis=0),
-            'W_o': g2.T @ s.O, 'b_o': np.add.reduce(g2, axis=0)}
+    ones = _ones(len(g2), g2.dtype)                       # Σ over the rows as matrix-vector products, as Dense does: 3-5x faster
+    return {'W_qkv': dqkv.T @ x.reshape(-1, x.shape[-1]), 'b_qkv': ones @ dqkv, 'W_o': g2.T @ s.O, 'b_o': ones @ g2}
 
 @patch
 def vjp(self:MultiHeadAttention,
