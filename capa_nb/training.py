@@ -235,10 +235,11 @@ def _restore_modes(modes):
 _HOOKS = ('f', 'vjp', 'param_vjp')
 
 def _library_hooks(c):
-    "Are c's math hooks the library's own: its class from capa_nb, its hooks defined there, none replaced on the object?"
+    "Are c's math hooks the library's own (class and hooks from capa_nb, none replaced on the object), on parameters of one dtype?"
     cls = type(c)
     return (cls.__module__.startswith('capa_nb.') and not any(h in c.__dict__ for h in _HOOKS)
-            and all(getattr(getattr(cls, h), '__module__', '').startswith('capa_nb.') for h in _HOOKS))
+            and all(getattr(getattr(cls, h), '__module__', '').startswith('capa_nb.') for h in _HOOKS)
+            and len({p.dtype for p in c.params.values()}) <= 1)   # a dict entry set by hand to another dtype: checked, cast
 
 @contextlib.contextmanager
 def _session(model, who):
