@@ -86,8 +86,9 @@ class ReLU(_Elementwise):
     "max(x, 0) elementwise; ReLU' = [x > 0], taken as 0 at x = 0 (as torch)."
     def f(self,
           x): # the input: a batch (N, *input_shape), or one sample
-        "max(x, 0): x where x > 0, else 0 (nan stays nan, as in torch)."
-        return np.maximum(x, 0)
+        "max(x, 0): x where x > 0, else 0 (nan stays nan, as in torch), written into zeros shaped and laid out like x."
+        y = np.zeros_like(x)
+        return np.maximum(x, y, out=y)
 
     def df(self,
            x, # the input

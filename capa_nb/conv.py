@@ -435,6 +435,7 @@ class _Winograd:
         self.y_shape, nt, w2 = (N, oh, ow, O), T1 * T2 * N, m * T2 + 2
         self.xp = np.zeros((m * T1 + 2, w2, N, C), dtype)                       # x̃, positions first: (h, w, n, c)
         self.x_in = self.xp[ph:ph + H, pw:pw + W].transpose(2, 3, 0, 1)          # x (N, C, H, W) is copied in here
+        self.rows = _row_windows(self.xp, n, m, T1)                              # its rows of tiles, read in place
         c = max(1, min(T1, chunk // (n * n * T2 * N * max(C, O))))               # rows of tiles per chunk
         self.chunks = [(t, min(T1, t + c)) for t in range(0, T1, c)]
         self.Z, zh = np.empty(n * n * c * T2 * N * max(C, O), dtype), T1 * n * w2 * N * C   # scratch of a chunk: one axis transformed
@@ -453,7 +454,7 @@ class _Winograd:
 @patch
 def load(self:_Winograd, x, W, b): # a batch (N, C, H, W), the weights (O, C, 3, 3) and the bias (O,)
     "x and the weights copied in and transformed: U = Bᵀ D B of every tile D (Bᵀ along h of each tile row, then along w), G W Gᵀ."
-    (T1, T2), n, rows = self.T, self.m + 2, _row_windows(self.xp, self.m + 2, self.m, self.T[0])
+    (T1, T2), n, rows = self.T, self.m + 2, self.rows
     self.g = None                                   # the transformed g of any earlier use of this set is about to be stale
     np.copyto(self.x_in, x); np.copyto(self.W_in, W); np.copyto(self.b_in, b)
     for t0, t1 in self.chunks:
@@ -472,7 +473,8 @@ def forward(self:_Winograd, x, W, b, # a batch (N, C, H, W), the weights (O, C, 
     y_tiles = y.reshape(N, T1, m, T2, m, O).transpose(2, 4, 1, 3, 0, 5)      # channels last: (n, h, w, o)
     for t0, t1 in self.chunks:
         k = (t1 - t0) * per
-        M, Y = self.M.reshape(-1)[:len(self.M) * k * O].reshape(-1, k, O), self.Y.reshape(-1)[:m * m * k * O].reshape(m, m, -1, T2, N, O)
+        M, Y = (self.M, self.Y) if len(self.chunks) == 1 else (
+            self.M.reshape(-1)[:len(self.M) * k * O].reshape(-1, k, O), self.Y.reshape(-1)[:m * m * k * O].reshape(m, m, -1, T2, N, O))
         np.matmul(self.U[:, t0 * per:t1 * per], self.Wt, out=M)
         np.add(_sandwich(self.AT, M, self.Z, Y), self.b_in, out=y_tiles[:, :, t0:t1])
     if not whole:                                   # a part-tile: cut, one copy
@@ -523,6 +525,11 @@ def _plan_dx(self:_Winograd):
     "dE/dx's scratch: B (the adjoint of Bᵀ) along w, then along h, each tile's first m rows written, its last 2 added to the next's."
     N, C, H, W, O, _, _, _, _, ph, pw = self.geometry
     (T1, T2), m, n, dtype = self.T, self.m, self.m + 2, self.dtype
+    if self.T == (1, 1):   # one tile per sample: no overlaps, and only B's rows for x's own rows and columns (not the padding)
+        self.B_h, self.B_w, self.dx_mid = self.B[ph:ph + H].copy(), self.B[pw:pw + W].copy(), np.empty((H, n, N * C), dtype)
+        self.dx_pos = np.empty((H, W, N * C), dtype)                           # dE/dx, positions first
+        self.dx_src = self.dx_pos.reshape(H, W, N, C).transpose(2, 0, 1, 3)     # (N, H, W, C)
+        return
     self.dU_in = self.dU.reshape(n, n, T1, T2, N * C).transpose(2, 0, 3, 1, 4)   # dU seen as (ti, α, tj, β, (n, c))
     zs, w2 = self.Zh.strides, self.Zh.shape[2]
     self.dZh_own = as_strided(self.Zh, (T1, n, T2, m, N * C), (*zs[:2], m * zs[2], *zs[2:]))             # columns m·tj + k, k < m
@@ -544,13 +551,17 @@ def input_grad(self:_Winograd, g, # dE/dy (N, O, oh, ow)
     self.g = None
     np.copyto(self.WtT, self.Wt.transpose(0, 2, 1))                       # (C, O) → (O, C): a product with it runs at full speed
     np.matmul(self.Gt, self.WtT, out=self.dU)
-    np.matmul(self.B_own, self.dU_in, out=self.dZh_own)                   # along w: a tile's first m columns are its own
-    self.Zh[:, :, m * T2:] = 0
-    self.dZh_next += np.matmul(self.B_next, self.dU_in, out=self.spill_w)  # its last 2 go to the next tile's first 2
-    Zh = self.Zh.reshape(T1, m + 2, -1)
-    np.matmul(self.B_own, Zh, out=self.dxp_own)                           # along h, the same way
-    self.dxp[m * T1:] = 0
-    self.dxp_next += np.matmul(self.B_next, Zh, out=self.spill_h)
+    if self.T == (1, 1):                                                  # one tile: along h, then along w, x's rows only
+        np.matmul(self.B_h, self.dU.reshape(m + 2, -1), out=self.dx_mid.reshape(len(self.B_h), -1))
+        np.matmul(self.B_w, self.dx_mid, out=self.dx_pos)
+    else:
+        np.matmul(self.B_own, self.dU_in, out=self.dZh_own)               # along w: a tile's first m columns are its own
+        self.Zh[:, :, m * T2:] = 0
+        self.dZh_next += np.matmul(self.B_next, self.dU_in, out=self.spill_w)  # its last 2 go to the next tile's first 2
+        Zh = self.Zh.reshape(T1, m + 2, -1)
+        np.matmul(self.B_own, Zh, out=self.dxp_own)                       # along h, the same way
+        self.dxp[m * T1:] = 0
+        self.dxp_next += np.matmul(self.B_next, Zh, out=self.spill_h)
     if out is None: return self.dx_src.copy().transpose(0, 3, 1, 2)       # channels last in memory, as y
     np.copyto(out, self.dx_src)
     return out.transpose(0, 3, 1, 2)

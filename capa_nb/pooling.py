@@ -96,43 +96,67 @@ def _window_axes(a, kh, kw, Ho, Wo):
     N, C = a.shape[:2]
     return a.transpose(0, 2, 3, 1).reshape(N, Ho, kh, Wo, kw, C)
 
-def _tiled_grad(pool, x, y, g):
-    "MaxPool2D's dE/dx when the windows tile x: channels-last, one comparison, the ties settled, one product; C-ordered, by the offsets; else None."
+def _by_offset(a6):
+    "A 6-d window-axes view (N, Ho, kh, Wo, kw, C) as (kh, kw, N, Ho, Wo, C): kernel offset first, then y's channels-last order."
+    return a6.transpose(2, 4, 0, 1, 3, 5)
+
+def _tiled_cl(pool, x):
+    "(N, C, H, W, Ho, Wo) if the windows tile the batch x and x is channels-last in memory; else None."
     (kh, kw), (sh, sw) = pool.kernel_size, pool.stride
+    if x.ndim != 4 or (sh, sw) != (kh, kw): return None
     N, C, H, W = x.shape
-    Ho, Wo = y.shape[2:]
-    if (sh, sw) != (kh, kw) or (H, W) != (kh * Ho, kw * Wo): return None
-    if x.flags.c_contiguous:   # by kernel offset, straight to the first winners: x's window view would run inner loops kw long
-        wins = _first_winners(pool._offsets(x, (Ho, Wo)), y)
+    Ho, Wo = H // kh, W // kw
+    if (H, W) != (kh * Ho, kw * Wo) or not x.transpose(0, 2, 3, 1).flags.c_contiguous: return None
+    return N, C, H, W, Ho, Wo
+
+def _offset_blocks(pool, x):
+    "When the windows tile a channels-last x: x copied by kernel offset, (kh·kw, N, Ho, Wo, C), a block per offset; else None."
+    geo = _tiled_cl(pool, x)
+    if geo is None: return None
+    (kh, kw), (N, C, H, W, Ho, Wo) = pool.kernel_size, geo
+    xk = np.empty((kh, kw, N, Ho, Wo, C), x.dtype)
+    np.copyto(xk, _by_offset(_window_axes(x, kh, kw, Ho, Wo)))
+    return xk.reshape(kh * kw, N, Ho, Wo, C)
+
+def _tiled_grad(pool, x, y, g,
+                blocks=None): # x's offset blocks if forward made them; None: made here
+    "MaxPool2D's dE/dx when the windows tile x: channels-last, through x's offset blocks; C-ordered, by the offsets; else None."
+    (kh, kw), (sh, sw) = pool.kernel_size, pool.stride
+    if x.ndim == 4 and x.flags.c_contiguous and (sh, sw) == (kh, kw) and x.shape[2:] == (kh * y.shape[2], kw * y.shape[3]):
+        wins = _first_winners(pool._offsets(x, y.shape[2:]), y)   # by kernel offset, straight to the first winners
         return pool._scatter(x, g.dtype, lambda k, out: np.multiply(wins[k], g, out=out))
-    if not x.transpose(0, 2, 3, 1).flags.c_contiguous: return None
-    at_max = lambda a: a[:, :, None, :, None, :]  # a (N, Ho, Wo, C) view broadcast over each window
-    yv, gv = (a.transpose(0, 2, 3, 1) for a in (y, g))
-    win = _window_axes(x, kh, kw, Ho, Wo) == at_max(yv)  # (N, Ho, kh, Wo, kw, C): every position holding its window's max
-    taken = win[:, :, 0, :, 0, :].copy()
-    for u in range(kh):                                        # ties: only the first max in row-major window order keeps it
-        for v in range(kw):
-            if u or v:
-                w = win[:, :, u, :, v, :]
-                w &= ~taken
-                taken |= w
-    dx = win * at_max(gv)
+    geo = _tiled_cl(pool, x)
+    if geo is None: return None
+    (N, C, H, W, Ho, Wo), K = geo, kh * kw
+    win = np.equal(_offset_blocks(pool, x) if blocks is None else blocks, y.transpose(0, 2, 3, 1))  # (K, N, Ho, Wo, C): each window's max
+    taken = win[0].copy()
+    for k in range(1, K):                                               # ties: only the first max in row-major window order keeps it
+        np.greater(win[k], taken, out=win[k])                           # marked and not taken
+        if k < K - 1: np.logical_or(taken, win[k], out=taken)
+    share = np.multiply(win, np.ascontiguousarray(g.transpose(0, 2, 3, 1)), dtype=g.dtype)   # each offset's share of g
+    dx = np.empty((N, Ho, kh, Wo, kw, C), g.dtype)
+    np.copyto(_by_offset(dx), share.reshape(kh, kw, N, Ho, Wo, C))        # back in x's layout
     return dx.reshape(N, H, W, C).transpose(0, 3, 1, 2)
 
 # %% ../nbs/09_pooling.ipynb #b7c1d2e3
 class MaxPool2D(_Pool2D):
     "The max of each kh×kw window of each channel, as torch.nn.MaxPool2d (no padding, no dilation)."
+    saves = True   # f returns (y, x's offset blocks or None): the tiled channels-last path's backward reuses the blocks
+
     def f(self,
           x): # the input: a batch (N, *input_shape), or one sample
-        "y[n, c, i, j] = the max of the window at (sh·i, sw·j) of channel c."
-        return _max(self._offsets(x, self.output_shape[1:]))
+        "y[n, c, i, j] = the max of the window at (sh·i, sw·j) of channel c; and x's offset blocks where windows tile a channels-last x, else None."
+        blocks = _offset_blocks(self, x) if self.kernel_size != (1, 1) else None   # a 1×1 window: nothing to gain
+        if blocks is None: return _max(self._offsets(x, self.output_shape[1:])), None
+        return np.maximum.reduce(blocks).transpose(0, 3, 1, 2), blocks   # block 0 max block 1, then 2, then 3: _max's order
 
     def vjp(self,
             x, # the input of the recorded forward
             y, # its output
-            g): # dE/dy, shaped like y
+            g, # dE/dy, shaped like y
+            saved): # what f returned beside y
         "dE/dx: each dE/dy[n, c, i, j] goes to its window's arg-max (the first one on ties); where windows overlap, they add up."
-        tiled = _tiled_grad(self, x, y, g)
+        tiled = _tiled_grad(self, x, y, g, saved)
         if tiled is not None: return tiled
         wins = _winners(self._offsets(x, self.output_shape[1:]), y)
         return self._scatter(x, g.dtype, lambda k, out: np.multiply(wins[k], g, out=out))
