@@ -274,8 +274,8 @@ def _Phi32(x): # a float32 array
     c = np.clip(x, np.float32(-10), np.float32(10 - 10 / _PHI_STEPS))   # right of the table: its last step, where Φ rounds to 1
     t = c + np.float32(10); t *= np.float32(_PHI_STEPS / 20)
     i = t.astype(np.intp)                                                # the step x_i ≤ c < x_{i+1}
-    d = c - xs.take(i)
-    d *= s.take(i); d += phi.take(i)
+    d = c - xs.take(i, mode='wrap')           # i is in the table: 'wrap' gives the same values without numpy's bounds check
+    d *= s.take(i, mode='wrap'); d += phi.take(i, mode='wrap')
     return d
 
 def _by_blocks(fn, # fn(out, *blocks) writes into out an elementwise function of the blocks
@@ -332,7 +332,8 @@ class GELU(_Elementwise):
 
     def _slope(self, out, x, y): # where to write, a block of the inputs and of their outputs
         "Φ(x) + x·φ(x) into out, with Φ(x) = y/x, to 2 units in the last place (1/2 at x = 0): no second erfc."
-        out[...] = 0.5; np.divide(y, x, out=out, where=x != 0)
+        with np.errstate(invalid='ignore'): np.divide(y, x, out=out)   # a plain division, then 1/2 where x = 0 (0/0 there)
+        out[x == 0] = 0.5
         e = x * x; e *= np.asarray(-0.5, x.dtype); np.exp(e, out=e)
         e *= np.asarray(_INV_SQRT_2PI, x.dtype); e *= x
         out += e
