@@ -95,7 +95,7 @@ def load(self:_ConvBuffers, x, W, b): # a batch (N, C, H, W), the weights (O, C,
     "Copy a batch x and the weights in, and gather the windows of x into [X 1]."
     np.copyto(self.x_in, x)
     if self.gather != 'take': np.copyto(self.cols_win, self.win)
-    else: np.take(self.flat, self.idx, out=self.cols)
+    else: np.take(self.flat, self.idx, out=self.cols, mode='wrap')   # idx is in range by construction: 'wrap' skips the check and the buffering of out
     np.copyto(self.W_in, W)
     np.copyto(self.b_in, b)
 
