@@ -258,7 +258,10 @@ class _Backprop:
 
     def add(self, capa, grads):
         "Add one use's gradients {name: dE/dθ} to `capa`'s, after checking them against its parameters (not the library's own, in fit)."
-        if capa._trust_hooks and capa not in self.grads: self.grads[capa] = grads; return
+        if capa._trust_hooks and capa not in self.grads:  # shapes and keys trusted; dtypes still compared (a hyperparameter set to np.float64)
+            for k, p in capa.params.items():
+                if grads[k].dtype is not p.dtype: break
+            else: self.grads[capa] = grads; return
         params = capa.params
         try:
             if not isinstance(grads, dict) or len(grads) != len(params): raise KeyError
@@ -507,7 +510,7 @@ def _checked_dx(capa, dx, x, who):
 
 # %% ../nbs/00_capa.ipynb #dd023099
 _WIKI = object()  # marks the record of a wiki-style capa's use: its own forward kept what its backward needs
-Capa._trust_hooks = False  # True while fit runs, for a capa whose hooks are the library's own: their results are not re-checked every batch
+Capa._trust_hooks = False  # True while fit runs, for a capa whose hooks are the library's own: of their results only the dtype is checked
 
 @patch
 def _call_f(self:Capa, x):
@@ -525,7 +528,7 @@ def _fwd(self:Capa, x, tape):
     if tape is None: return self._pure(x)
     out = self.f(x)  # what `_call_f` does, written out: this runs for every capa of every batch
     y, saved = out if self.saves else (out, None)
-    if not self._trust_hooks and (type(y) is not np.ndarray or y.shape[1:] != self.output_shape or len(y) != len(x) or y.dtype is not x.dtype):
+    if not self._trust_hooks and (type(y) is not np.ndarray or y.shape[1:] != self.output_shape or len(y) != len(x)) or y.dtype is not x.dtype:
         y, saved = _checked_y(self, y, x), saved
     tape.append(_Use(self, x, y, saved))
     if self.tracks and self.training: _track(self, x, y, saved)
@@ -547,7 +550,7 @@ def _bwd(self:Capa, use, g, need_dx, bp):
     if self.params: bp.add(self, self.param_vjp(*args))
     if not need_dx or self.takes_ids: return None  # ids have no dE/dx
     dx = self.vjp(*args)
-    if self._trust_hooks or (type(dx) is np.ndarray and dx.shape == x.shape and dx.dtype is x.dtype): return dx
+    if (self._trust_hooks or type(dx) is np.ndarray and dx.shape == x.shape) and dx.dtype is x.dtype: return dx  # trusted: the dtype alone
     return _checked_dx(self, dx, x, 'vjp')
 
 @patch

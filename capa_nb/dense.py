@@ -115,12 +115,14 @@ _ONES = {}  # (n, dtype) → a read-only vector of n ones
 
 def _ones(n, # its length
           dtype): # a np.dtype
-    "A read-only vector of n ones in `dtype`, made once per (n, dtype) up to n = 65536 (longer ones are made each time)."
+    "A read-only vector of n ones in `dtype`, kept for the 16 lengths asked for last, up to n = 65536 (longer ones are made each time)."
     v = _ONES.get((n, dtype))
     if v is None:
         v = np.ones(n, dtype)
         v.flags.writeable = False
-        if n <= 65536: _ONES[(n, dtype)] = v
+        if n <= 65536:
+            if len(_ONES) >= 16: del _ONES[next(iter(_ONES))]   # the oldest: a run uses a few lengths (its batch sizes), not many
+            _ONES[(n, dtype)] = v
     return v
 
 # %% ../nbs/01_dense.ipynb #090ca608

@@ -235,9 +235,9 @@ def _restore_modes(modes):
 _HOOKS = ('f', 'vjp', 'param_vjp')
 
 def _library_hooks(c):
-    "Are c's math hooks the library's own (class and hooks from capa_nb, none replaced on the object), on parameters of one dtype?"
+    "Are c's math hooks the library's own (class and hooks from capa_nb, no function set on the object), on parameters of one dtype?"
     cls = type(c)
-    return (cls.__module__.startswith('capa_nb.') and not any(h in c.__dict__ for h in _HOOKS)
+    return (cls.__module__.startswith('capa_nb.') and not any(callable(v) for v in vars(c).values())   # no hook or helper replaced on it
             and all(getattr(getattr(cls, h), '__module__', '').startswith('capa_nb.') for h in _HOOKS)
             and len({p.dtype for p in c.params.values()}) <= 1)   # a dict entry set by hand to another dtype: checked, cast
 
@@ -247,7 +247,7 @@ def _session(model, who):
     if not isinstance(model, Capa): raise TypeError(f"{who}: model must be a Capa; got {type(model).__name__}")
     modes = _modes(model)
     free = [(c, c.output_shape) for c, _ in modes if c.input_shape is None]
-    trusted = [c for c, _ in modes if _library_hooks(c)]
+    trusted = [c for c, _ in modes if not c._trust_hooks and _library_hooks(c)]   # not those of an enclosing call (a callback's predict)
     for c in trusted: c._trust_hooks = True   # the library's hooks are tested in its chapters: not re-checked every batch
     try: yield
     except BaseException:
