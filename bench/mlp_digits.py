@@ -1,9 +1,7 @@
 """Per-epoch training time of an MLP 64-128-10 on scikit-learn's digits: capa_nb's `fit` against a hand-written numpy
 loop doing the same math, and against PyTorch on the CPU (when installed).
 
-ReLU, CrossEntropy from logits, batch 32, float32, plain SGD. `capa_nb fit` is one call of fit per epoch, its checks included;
-`fit, one call` times the epochs of one call of fit for all of them (held between epochs in a thread of its own, so that it
-interleaves with the others: what an epoch costs once fit runs). Three more rows bound the gap between fit and the hand-written
+ReLU, CrossEntropy from logits, batch 32, float32, plain SGD. Three more rows bound the gap between fit and the hand-written
 loop: the capas' own hooks called in a bare loop without fit's bookkeeping, fit's checks of its arguments alone (epochs=0: what a
 call costs before the first batch), and the hand-written loop with what a hand can fuse
 ([W b] as one array, dt folded into g, labels indexed). All are interleaved epoch by epoch in one run, and each row reports the
@@ -15,7 +13,7 @@ numpy's BLAS is limited to one thread while this runs (threadpoolctl; `--blas-th
 spin after every product and slow torch's threads down, which would flatter both numpy implementations against torch.
 """
 import platform
-from timing import command_line, copy_weights, interleaved_medians, torch_epoch, fit_order, OneCall
+from timing import command_line, copy_weights, interleaved_medians, torch_epoch, fit_order
 import numpy as np
 from sklearn.datasets import load_digits
 from capa_nb.all import Sequential, Dense, ReLU, CrossEntropy, fit, accuracy
@@ -114,11 +112,9 @@ def main(epochs=15, warmup=2, threads=1, blas_threads=1, dt=0.05, bs=32):
     "Time the implementations and print the table; `blas_threads` is only reported (`command_line` sets the limit)."
     X, Y = data()
     model = capa_model()
-    hand, fused, bare, running = HandWritten(model), Fused(model), capa_model(), capa_model()   # each its own copy of the same initial weights
-    one_call = OneCall(fit, running, X, Y, CrossEntropy(), warmup + epochs, dt, bs)
+    hand, fused, bare = HandWritten(model), Fused(model), capa_model()   # each its own copy of the same initial weights
     T = np.eye(10, dtype=X.dtype)[Y]
     runs = {'capa_nb fit': lambda e: capa_epoch(model, X, Y, dt, bs, e),
-            'fit, one call': one_call,
             'hand-written numpy': lambda e: hand.epoch(X, Y, dt, bs, e),
             'capa hooks, no fit': lambda e: hooks_epoch(bare, X, T, dt, bs, e),
             'fit, epochs=0': lambda e: fit(model, X, Y, CrossEntropy(), epochs=0, dt=dt, batch_size=bs, seed=e, progress=False),
@@ -130,7 +126,6 @@ def main(epochs=15, warmup=2, threads=1, blas_threads=1, dt=0.05, bs=32):
         runs[f'PyTorch CPU ({threads} thread{"s" * (threads > 1)})'] = lambda e: torch_epoch(torch, net, opt, Xt, Yt, bs, e)
     except ImportError: torch = None
     med = interleaved_medians(runs, epochs, warmup)
-    one_call.finish()
     ref = med['hand-written numpy']
     print(f"MLP 64-128-10 on digits ({len(X)} samples, batch {bs}, float32, SGD), median of {epochs} epochs after {warmup} warm-up")
     print(f"numpy {np.__version__} (BLAS threads: {blas_threads}), python {platform.python_version()}"
@@ -138,7 +133,7 @@ def main(epochs=15, warmup=2, threads=1, blas_threads=1, dt=0.05, bs=32):
     print(f"{'implementation':<28}{'ms / epoch':>12}{'vs hand-written':>18}")
     for k, v in med.items(): print(f"{k:<28}{1e3 * v:>12.2f}{v / ref:>17.2f}x")
     acc = {'capa_nb fit': accuracy(model.forward(X), Y), 'hand-written numpy': accuracy(hand.predict(X), Y),
-           'one call': accuracy(running.forward(X), Y), 'capa hooks': accuracy(bare.forward(X), Y), 'fused': accuracy(fused.predict(X), Y)}
+           'capa hooks': accuracy(bare.forward(X), Y), 'fused': accuracy(fused.predict(X), Y)}
     print('training accuracy after the run: ' + ', '.join(f"{k} {v:.3f}" for k, v in acc.items()))
     return med
 

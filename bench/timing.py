@@ -1,5 +1,5 @@
 """What the benchmarks share: timing implementations epoch by epoch, interleaved in one process, and printing the table."""
-import argparse, threading, time
+import argparse, time
 import numpy as np
 from threadpoolctl import threadpool_limits
 
@@ -14,22 +14,6 @@ def interleaved_medians(runs, # {name: run(epoch)}: each trains one epoch
             t0 = time.perf_counter(); runs[k](e); s = time.perf_counter() - t0
             if e >= warmup: times[k].append(s)
     return {k: float(np.median(v)) for k, v in times.items()}
-
-class OneCall:
-    "One `fit` call of `epochs` epochs in a thread of its own, held after each epoch by a callback: `run(e)` lets it train one more"
-    " epoch and returns when it has, so interleaved_medians times epochs of a running fit, without the checks each new call makes."
-    def __init__(self, fit, model, X, Y, loss, epochs, dt, bs):
-        self.go, self.done = threading.Semaphore(0), threading.Semaphore(0)
-        def held(epoch, logs, m): self.done.release(); self.go.acquire()
-        self.thread = threading.Thread(target=fit, args=(model, X, Y, loss, epochs, dt), daemon=True,
-                                       kwargs=dict(batch_size=bs, seed=0, progress=False, callbacks=[held]))
-    def __call__(self, e):
-        if self.thread.ident is None: self.thread.start()   # the first epoch also carries the call's checks: a warm-up epoch
-        else: self.go.release()
-        self.done.acquire()
-    def finish(self):
-        "Let the call return, after the last epoch."
-        self.go.release(); self.thread.join()
 
 def fit_order(seed, n):
     "The order in which a one-epoch `fit(..., seed=seed)` visits n samples: epoch 1's child of the seed's SeedSequence."
