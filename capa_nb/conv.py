@@ -462,6 +462,7 @@ def load(self:_Winograd, x, W, b): # a batch (N, C, H, W), the weights (O, C, 3,
         np.matmul(self.BT, self.Zh_tiles[t0:t1], out=self.U_in[t0:t1])
     _sandwich(self.G, self.Wk, self.Zw, self.Wt)
 
+# %% ../nbs/08_conv.ipynb #11e2b008
 @patch
 def forward(self:_Winograd, x, W, b, # a batch (N, C, H, W), the weights (O, C, 3, 3) and the bias (O,)
             out=None): # where to write y, channels last (N, oh, ow, O); None: a new array
