@@ -384,6 +384,7 @@ def backward(self:Capa,
     if g.shape != expected:
         raise ValueError(f"{self!r}: grad_output must have the shape of the last forward's output, {expected}; got {g.shape}")
     _check_finite(g, self, 'grad_output')
+    if dt: _check_steppable(self, repr(self))   # a parameter no step can write: refused before any capa steps
     dx = self._backward_pass(g[None] if self._single else g, dt, not self.takes_ids)  # ids: dE/dθ only, dE/dx does not exist
     return dx if dx is None else dx[0] if self._single else dx
 
@@ -710,6 +711,20 @@ def _cast(self:Capa, dtype):
             if isinstance(v, np.ndarray) and v.dtype.kind == 'f': st[k] = v.astype(dtype)
     for k, v in self.buffers.items():
         if v.dtype.kind == 'f': self.buffers[k] = v.astype(dtype)
+
+# %% ../nbs/00_capa.ipynb #f338cd85
+def _check_steppable(capa, who):
+    "`TypeError` (`ValueError` if read-only) naming the capa for a parameter a step cannot write, found before anything steps."
+    todo, seen = [capa], set()
+    while todo:
+        c = todo.pop()
+        if id(c) in seen: continue
+        seen.add(id(c)); members = c._members(); todo.extend(m for _, m in members)
+        for k, p in (() if members else c.params.items()):   # a network's own params are its members'
+            if type(p) is not np.ndarray or p.dtype.kind != 'f':
+                raise TypeError(f"{who}: {c!r}.params[{k!r}] is a {type(p).__name__} of dtype {getattr(p, 'dtype', '?')}; a step needs a float "
+                                f"array (set parameters through a network's params, which casts, or with [...] = in place)")
+            if not p.flags.writeable: raise ValueError(f"{who}: {c!r}.params[{k!r}] is read-only; a step writes it in place")
 
 # %% ../nbs/00_capa.ipynb #cb96a151
 @patch

@@ -9,7 +9,7 @@ __all__ = ['METRICS', 'accuracy', 'History', 'predict', 'evaluate', 'fit', 'Earl
 import contextlib, inspect, math, numbers
 from types import SimpleNamespace
 import numpy as np
-from .capa import Capa, _as_array, _as_ids, _check_real, _check_finite, _check_clippable
+from .capa import Capa, _as_array, _as_ids, _check_real, _check_finite, _check_clippable, _check_steppable
 from .losses import Loss
 
 # %% ../nbs/07_training.ipynb #2c335f1d
@@ -396,6 +396,7 @@ def _fit_run(model, a):
                         progress=_check_flag(a.progress, who, 'progress'), fns=_metric_fns(a.metrics, who, a.loss), loss=a.loss)
     _check_optimizer(a.optimizer, who)
     r.clip = _check_clip(a.clip_grad_norm, model, who)
+    if r.schedule is not None or r.dt: _check_steppable(model, who)   # a parameter no step can write (dt = 0 writes none)
     r.X, r.T = _check_data(model, a.X, a.Y, a.loss, who)
     r.Y, r.val = np.asarray(a.Y), _validation(model, a.validation_data, a.loss)
     keys = _log_keys(r)
@@ -411,6 +412,7 @@ def _fit_run(model, a):
 def _epoch(model, r, epoch):
     "One pass over the data in batches: forward, loss, backward with a step; the mean loss and the mean of each metric."
     X, T, n, bs, loss, fns, clip, schedule, dt = r.X, r.T, len(r.X), r.batch_size, r.loss, r.fns, r.clip, r.schedule, r.dt
+    if schedule is not None or dt: _check_steppable(model, 'fit')   # each epoch: a callback may have set a parameter by hand
     order = _order(r.seeds, epoch, n) if r.shuffle else None
     Xe, Te = (X[order], T[order]) if r.shuffle else (X, T)
     Ye = (r.Y[order] if r.shuffle else r.Y) if fns else None   # metrics see the targets as given, not the loss's form
