@@ -715,16 +715,13 @@ def _cast(self:Capa, dtype):
 # %% ../nbs/00_capa.ipynb #f338cd85
 def _check_steppable(capa, who):
     "`TypeError` (`ValueError` if read-only) naming the capa for a parameter a step cannot write, found before anything steps."
-    todo, seen = [capa], set()
-    while todo:
-        c = todo.pop()
-        if id(c) in seen: continue
-        seen.add(id(c)); members = c._members(); todo.extend(m for _, m in members)
-        for k, p in (() if members else c.params.items()):   # a network's own params are its members'
-            if type(p) is not np.ndarray or p.dtype.kind != 'f':
-                raise TypeError(f"{who}: {c!r}.params[{k!r}] is a {type(p).__name__} of dtype {getattr(p, 'dtype', '?')}; a step needs a float "
-                                f"array (set parameters through a network's params, which casts, or with [...] = in place)")
-            if not p.flags.writeable: raise ValueError(f"{who}: {c!r}.params[{k!r}] is read-only; a step writes it in place")
+    for name, p in capa.params.items():   # a network's params: every member's, by dotted name
+        if type(p) is np.ndarray and p.dtype.kind == 'f' and p.flags.writeable: continue
+        c, k = capa._param_owner(name)
+        if type(p) is not np.ndarray or p.dtype.kind != 'f':
+            raise TypeError(f"{who}: {c!r}.params[{k!r}] is a {type(p).__name__} of dtype {getattr(p, 'dtype', '?')}; a step needs a float "
+                            f"array (set parameters through a network's params, which casts, or with [...] = in place)")
+        raise ValueError(f"{who}: {c!r}.params[{k!r}] is read-only; a step writes it in place")
 
 # %% ../nbs/00_capa.ipynb #cb96a151
 @patch
