@@ -51,7 +51,7 @@ def _one_hot(labels, K, dtype, who):
     "`one_hot`, with errors that name `who`."
     c = _labels(labels, K, who)
     rows = np.zeros((*c.shape, K), dtype)
-    np.put_along_axis(rows, c[..., None].astype(np.intp), 1, axis=-1)
+    rows.reshape(-1, K)[np.arange(c.size), c.reshape(-1)] = 1   # row r's 1 at column c_r: one fancy-indexed write
     return rows
 
 def one_hot(labels, # integer class labels, any shape, each in [0, K)

@@ -6,7 +6,7 @@
 __all__ = ['ParamView', 'Summary', 'Sequential']
 
 # %% ../nbs/05_sequential.ipynb #ecbcc3e2
-from collections.abc import Mapping
+from collections.abc import Mapping, ItemsView, ValuesView
 import numpy as np
 from fastcore.basics import patch
 from .capa import Capa, _Use, _leaves, _as_shape, _as_array, _check_finite, _own_copy, _PROBING, _refuse_self_stepping
@@ -26,6 +26,8 @@ class ParamView(Mapping):
         c, k = self._owner(name)
         return getattr(c, self._attr)[k]
     def __iter__(self): return iter(self._index())
+    def items(self): return _ViewItems(self)
+    def values(self): return _ViewValues(self)
     def __len__(self): return len(self._index())
     def __repr__(self): return f"{self._attr} of {type(self._net).__name__}: {list(self)}"
     def _owner(self, name):
@@ -43,6 +45,18 @@ class ParamView(Mapping):
         if new.shape != old.shape: raise ValueError(f"{who} has shape {old.shape}; got a value of shape {new.shape}")
         new = _own_copy(new, old.dtype, who, 'the new value')  # always a private, writeable copy: the caller's array stays theirs
         getattr(c, self._attr)[k] = new
+
+class _ViewItems(ItemsView):
+    "A view's (name, array) pairs from one walk of the network (Mapping's own would walk it again for every name)."
+    def __iter__(self):
+        v = self._mapping
+        for name, (c, k) in v._index().items(): yield name, getattr(c, v._attr)[k]
+
+class _ViewValues(ValuesView):
+    "A view's arrays from one walk of the network."
+    def __iter__(self):
+        v = self._mapping
+        for c, k in v._index().values(): yield getattr(c, v._attr)[k]
 
 def _view(attr):
     "A property giving the live `ParamView` of `attr`; `Capa.__init__` may set it only to an empty dict."
