@@ -170,9 +170,11 @@ class _BatchNorm(Capa):
 # %% ../nbs/13_norm.ipynb #313c45e4
 class _Stats:
     "What one use of a BatchNorm keeps: its `_Layout`, x − μ as (N, F), 1/σ̂ per channel, the batch's μ and σ² (None in eval mode), backward's sums."
-    __slots__ = ('lay', 'xc', 'rstd', 'mean', 'var', 'sums', 'pooled', 'work')
-    def __init__(self, lay, xc, rstd, mean, var, pooled=False, work=None): # pooled: xc goes back to the pool; work: an array f may write y into
+    __slots__ = ('lay', 'xc', 'rstd', 'mean', 'var', 'sums', 'pooled', 'work', 'compiled')
+    def __init__(self, lay, xc, rstd, mean, var, pooled=False, work=None, # pooled: xc goes back to the pool; work: an array f may write y into
+                 compiled=False): # made by the compiled loops (below): backward takes them too
         self.lay, self.xc, self.rstd, self.mean, self.var, self.sums, self.pooled, self.work = lay, xc, rstd, mean, var, None, pooled, work
+        self.compiled = compiled
 
 class _Layout:
     "A batch (N, C, *S) seen as N rows of F = C·P numbers in its own memory order: channels first (C-ordered) or last (as Conv2D's outputs)."
@@ -364,3 +366,98 @@ class BatchNorm1D(_BatchNorm):
 class BatchNorm2D(_BatchNorm):
     "Batch normalisation of images (C, H, W), as torch.nn.BatchNorm2d: statistics per channel over the batch, H and W."
     _ndims = (3,)
+
+# %% ../nbs/13_norm.ipynb #1d0fb7dc
+def _centre_loops(x, xc, mean, var): # x (R, C) rows of one channel each; xc (R, C), mean and var (C,) are written
+    "μ and the biased σ² per channel, and x − μ into xc: two passes, the sums in float64."
+    R, C = x.shape
+    s = np.zeros(C)
+    for r in range(R):
+        for c in range(C): s[c] += x[r, c]
+    for c in range(C): mean[c] = s[c] / R
+    s[:] = 0
+    for r in range(R):
+        for c in range(C):
+            d = x[r, c] - mean[c]
+            xc[r, c] = d
+            s[c] += d * d
+    for c in range(C): var[c] = s[c] / R
+
+def _affine_loops(xc, k, beta, y): # xc (R, C); k = γ/σ̂ and β (C,); y (R, C) is written
+    "y = (x − μ)·k + β, one pass."
+    R, C = xc.shape
+    for r in range(R):
+        for c in range(C): y[r, c] = xc[r, c] * k[c] + beta[c]
+
+def _sums_loops(g, xc, sg, sgx): # g, xc (R, C); sg and sgx (C,) are written
+    "Σ g and Σ g·(x − μ) per channel in one pass, in float64."
+    R, C = g.shape
+    s, t = np.zeros(C), np.zeros(C)
+    for r in range(R):
+        for c in range(C):
+            s[c] += g[r, c]
+            t[c] += g[r, c] * xc[r, c]
+    for c in range(C): sg[c], sgx[c] = s[c], t[c]
+
+def _dx_loops(g, xc, k, a, b, dx): # g, xc (R, C); k, a, b (C,); dx (R, C) is written
+    "dE/dx = g·k − (x − μ)·a − b, one pass."
+    R, C = g.shape
+    for r in range(R):
+        for c in range(C): dx[r, c] = g[r, c] * k[c] - xc[r, c] * a[c] - b[c]
+
+_JIT = {}   # loops → their compiled version, or None without numba
+
+def _jit(loops): # one of the loop functions above
+    "`loops` compiled by numba (the machine code kept on disk between runs), or None when numba is not installed."
+    if loops not in _JIT:
+        try: import numba
+        except ImportError: _JIT[loops] = None
+        else: _JIT[loops] = numba.njit(cache=True)(loops)
+    return _JIT[loops]
+
+# %% ../nbs/13_norm.ipynb #06d417a3
+_BatchNorm.compiled = True   # the compiled loops in training mode, when numba is installed and the channels are innermost
+_numpy_f, _numpy_sums, _numpy_vjp = _BatchNorm.f, _BatchNorm._sums, _BatchNorm.vjp
+
+@patch
+def _compiled_rows(self:_BatchNorm, x):
+    "The `_Layout` of x and x as rows (N, F), if the compiled loops take this batch; else None."
+    if not (self.compiled and self.training) or _jit(_centre_loops) is None: return None
+    lay = self._layout(x)
+    if not (lay.last or lay.P == 1) or len(x) * lay.P < 2: return None   # channels first; or one value per channel: numpy refuses it
+    return lay, np.ascontiguousarray(lay.rows(x))
+
+@patch
+def f(self:_BatchNorm, x):
+    "y = γ (x − μ)/σ̂ + β for a batch (N, C, *S): by the compiled loops where they take it, else by the numpy path."
+    got = self._compiled_rows(x)
+    if got is None: return _numpy_f(self, x)
+    (lay, x2), C = got, self.num_features
+    free = self._pool_of(x2)['free']
+    xc, mean, var = free.pop() if free else np.empty_like(x2), np.empty(C, x.dtype), np.empty(C, x.dtype)
+    _jit(_centre_loops)(x2.reshape(-1, C), xc.reshape(-1, C), mean, var)
+    st = _Stats(lay, xc, 1 / np.sqrt(var + self.eps), mean, var, pooled=True, compiled=True)
+    y = np.empty_like(x2)
+    beta = self.params['beta'] if self.affine else np.zeros(C, x.dtype)
+    _jit(_affine_loops)(xc.reshape(-1, C), self._scale(st), beta, y.reshape(-1, C))
+    return lay.back(y), st
+
+@patch
+def _sums(self:_BatchNorm, g, st):
+    "Σ g and Σ g (x − μ) per channel: by the compiled loops after a compiled forward (unless param_vjp left them), else numpy's."
+    if not st.compiled or (st.sums is not None and st.sums[0] is g): return _numpy_sums(self, g, st)
+    C = self.num_features
+    sg, sgx = np.empty(C, g.dtype), np.empty(C, g.dtype)
+    _jit(_sums_loops)(np.ascontiguousarray(st.lay.rows(g)).reshape(-1, C), st.xc.reshape(-1, C), sg, sgx)
+    return sg, sgx
+
+@patch
+def vjp(self:_BatchNorm, x, y, g, st):
+    "dE/dx = γ/σ̂ (g − mean g − x̂ mean(g x̂)) per channel: by the compiled loops after a compiled forward, else numpy's."
+    if not st.compiled: return _numpy_vjp(self, x, y, g, st)
+    k, C, M = self._scale(st), self.num_features, st.xc.size // self.num_features
+    sg, sgx = self._sums(g, st)
+    dx = np.empty_like(st.xc)
+    _jit(_dx_loops)(np.ascontiguousarray(st.lay.rows(g)).reshape(-1, C), st.xc.reshape(-1, C), k, k * st.rstd ** 2 * sgx / M,
+                    k * sg / M, dx.reshape(-1, C))
+    return st.lay.back(dx)
