@@ -84,24 +84,27 @@ class Tanh(_Elementwise):
 # %% ../nbs/02_activations.ipynb #d80b77d9
 _ZEROS = {}  # (shape, strides, dtype) → read-only zeros laid out as an array of that shape and strides
 
-def _zeros_like(x): # an array
-    "Read-only zeros shaped and laid out like x, kept for the 8 layouts asked for last, up to 2^18 numbers (larger: made each time)."
+def _kept_zeros(x): # an array
+    "Read-only zeros shaped and laid out like x, kept for the 8 layouts asked for last; None above 2^18 numbers (not worth keeping)."
+    if x.size > 2**18: return None
     key = (x.shape, x.strides, x.dtype)
     z = _ZEROS.get(key)
     if z is None:
         z = np.zeros_like(x)
         z.flags.writeable = False
-        if z.size <= 2**18:
-            if len(_ZEROS) >= 8: del _ZEROS[next(iter(_ZEROS))]   # the oldest: a run uses a few layouts (its batch sizes)
-            _ZEROS[key] = z
+        if len(_ZEROS) >= 8: del _ZEROS[next(iter(_ZEROS))]   # the oldest: a run uses a few layouts (its batch sizes)
+        _ZEROS[key] = z
     return z
 
 class ReLU(_Elementwise):
     "max(x, 0) elementwise; ReLU' = [x > 0], taken as 0 at x = 0 (as torch)."
     def f(self,
           x): # the input: a batch (N, *input_shape), or one sample
-        "max(x, 0): x where x > 0, else 0 (nan stays nan, as in torch), against zeros laid out like x (kept: no fill per batch)."
-        return np.maximum(x, _zeros_like(x))
+        "max(x, 0): x where x > 0, else 0 (nan stays nan, as in torch), against zeros laid out like x: kept ones, or written into new ones."
+        z = _kept_zeros(x)
+        if z is not None: return np.maximum(x, z)   # no fill per batch
+        y = np.zeros_like(x)                        # a large x: one new array, not two
+        return np.maximum(x, y, out=y)
 
     def df(self,
            x, # the input
