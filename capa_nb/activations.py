@@ -6,6 +6,7 @@
 __all__ = ['Sigmoid', 'Tanh', 'ReLU', 'LeakyReLU', 'ELU', 'SELU', 'SiLU', 'Softplus', 'GELU', 'Softmax', 'LogSoftmax']
 
 # %% ../nbs/02_activations.ipynb #382aa250
+import threading
 import numpy as np
 from .capa import Capa, _check_real
 
@@ -83,6 +84,7 @@ class Tanh(_Elementwise):
 
 # %% ../nbs/02_activations.ipynb #d80b77d9
 _ZEROS = {}  # (shape, strides, dtype) → read-only zeros laid out as an array of that shape and strides
+_ZEROS_LOCK = threading.Lock()  # threads share _ZEROS: one at a time evicts and adds (two evicting the same oldest would collide)
 
 def _kept_zeros(x): # an array
     "Read-only zeros shaped and laid out like x, kept for the 8 layouts asked for last; None above 2^18 numbers (not worth keeping)."
@@ -92,8 +94,9 @@ def _kept_zeros(x): # an array
     if z is None:
         z = np.zeros_like(x)
         z.flags.writeable = False
-        if len(_ZEROS) >= 8: del _ZEROS[next(iter(_ZEROS))]   # the oldest: a run uses a few layouts (its batch sizes)
-        _ZEROS[key] = z
+        with _ZEROS_LOCK:
+            if len(_ZEROS) >= 8: del _ZEROS[next(iter(_ZEROS))]   # the oldest: a run uses a few layouts (its batch sizes)
+            _ZEROS[key] = z
     return z
 
 class ReLU(_Elementwise):

@@ -412,17 +412,23 @@ def _jit(loops): # one of the loop functions above
     if loops not in _JIT:
         try: import numba
         except ImportError: _JIT[loops] = None
-        else: _JIT[loops] = numba.njit(cache=True)(loops)
+        else:
+            try: _JIT[loops] = numba.njit(cache=True)(loops)
+            except RuntimeError: _JIT[loops] = numba.njit(loops)   # no writable place for the machine code: compiled once per run
     return _JIT[loops]
 
 # %% ../nbs/13_norm.ipynb #06d417a3
 _BatchNorm.compiled = True   # the compiled loops in training mode, when numba is installed and the channels are innermost
 _numpy_f, _numpy_sums, _numpy_vjp = _BatchNorm.f, _BatchNorm._sums, _BatchNorm.vjp
 
+_LOOP_DTYPES = (np.dtype(np.float32), np.dtype(np.float64))   # what numba compiles the loops for: not float16, longdouble, another byte order
+
 @patch
 def _compiled_rows(self:_BatchNorm, x):
     "The `_Layout` of x and x as rows (N, F), if the compiled loops take this batch; else None."
     if not (self.compiled and self.training) or _jit(_centre_loops) is None: return None
+    p, D = self.params, _LOOP_DTYPES
+    if x.dtype not in D or self.affine and not (p['gamma'].dtype in D and p['beta'].dtype in D): return None   # other dtypes: numpy
     lay = self._layout(x)
     if not (lay.last or lay.P == 1) or len(x) * lay.P < 2: return None   # channels first; or one value per channel: numpy refuses it
     return lay, np.ascontiguousarray(lay.rows(x))
