@@ -8,7 +8,7 @@ For the MLPs, `GEMM share` is the time of the epoch's matrix products alone (the
 dE/dx and dE/dW of every Dense, run on their own) over capa_nb's epoch time: where it is close to 1 the limit is BLAS itself,
 for torch (same OpenBLAS-class kernels) as for numpy.
 
-    python bench/scaling.py [--epochs 7] [--batches 20] [--only mlp|cnn] [--json bench/scaling.json]
+    python bench/scaling.py [--epochs 7] [--batches 20] [--only mlp|cnn|'3×64'] [--json bench/scaling.json]
 
 With `--json`, the rows are also written there with the date, the machine and the versions: the benchmarks page draws them.
 """
@@ -94,7 +94,7 @@ def main(epochs=7, batches=20, only=None, out=None):
     print(f"{'model':<26}{'batch':>6}{'capa_nb ms':>12}{'torch ms':>10}{'ratio':>8}{'peak MiB':>10}{'GEMM share':>12}")
     rows = []
     for name, kind, spec, bs in CASES:
-        if only and kind != only: continue
+        if only and only != kind and only not in name: continue   # a kind, or part of a row's name ('3×64')
         m = run(kind, spec, bs, epochs, batches, torch)
         c, t = m['capa_nb'], m.get('torch')
         print(f"{name:<26}{bs:>6}{1e3 * c:>12.1f}" + (f"{1e3 * t:>10.1f}{c / t:>7.2f}x" if t else ' ' * 18) + f"{m['peak_mib']:>10.1f}"
@@ -111,7 +111,7 @@ if __name__ == '__main__':
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument('--epochs', type=int, default=7, help='measured epochs per row')
     ap.add_argument('--batches', type=int, default=20, help='batches per epoch')
-    ap.add_argument('--only', choices=['mlp', 'cnn'], help='only these rows')
+    ap.add_argument('--only', help="only these rows: mlp, cnn, or part of a row's name, e.g. '3×64'")
     ap.add_argument('--json', help='also write the rows to this file')
     a = ap.parse_args()
     with threadpool_limits(1, user_api='blas'): main(a.epochs, a.batches, a.only, a.json)
