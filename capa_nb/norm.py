@@ -368,7 +368,7 @@ class BatchNorm2D(_BatchNorm):
     _ndims = (3,)
 
 # %% ../nbs/13_norm.ipynb #1d0fb7dc
-def _centre_loops(x, xc, mean, var): # x (R, C) rows of one channel each; xc (R, C), mean and var (C,) are written
+def _centre_loops(x, xc, mean, var): # x (R, C): a row per sample and position; xc (R, C), mean and var (C,) are written
     "μ and the biased σ² per channel, and x − μ into xc: two passes, the sums in float64."
     R, C = x.shape
     s = np.zeros(C)
