@@ -87,7 +87,7 @@ _ZEROS = {}  # (shape, strides, dtype) → read-only zeros laid out as an array 
 _ZEROS_LOCK = threading.Lock()  # threads share _ZEROS: one at a time evicts and adds (two evicting the same oldest would collide)
 
 def _kept_zeros(x): # an array
-    "Read-only zeros shaped and laid out like x, kept for the 8 layouts asked for last; None above 2^18 numbers (not worth keeping)."
+    "Read-only zeros shaped and laid out like x, kept for the last 8 layouts made (the oldest goes first); None above 2^18 numbers."
     if x.size > 2**18: return None
     key = (x.shape, x.strides, x.dtype)
     z = _ZEROS.get(key)
